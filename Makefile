@@ -1,0 +1,42 @@
+# Two commands for a newcomer: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PORT ?= 8000
+DEMO_PEOPLE ?= 300
+
+.PHONY: run test install install-dev migrate seed lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: install
+
+# Development server on SQLite with the press kit's data, demo accounts and a few hundred synthetic people.
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_carcassonne
+	$(MANAGE) create_demo_user
+	$(MANAGE) generate_activity --people $(DEMO_PEOPLE) --seed 1 --if-empty
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+# The whole suite; set DATABASE_URL=postgres://… to run it on PostgreSQL.
+test: export DJANGO_SECRET_KEY ?= tests-only-secret-key-not-for-production
+test: install
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*

@@ -1,0 +1,105 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from permanences.models import Lieu, Quartier
+
+
+class AtelierQuerySet(models.QuerySet):
+    def a_venir(self):
+        return self.filter(fin__gte=timezone.now()).order_by("debut")
+
+    def publics(self):
+        return self.filter(public=True)
+
+    def avec_effectifs(self):
+        """Annotate places taken, waiting list and attendance in the same query."""
+        return self.annotate(
+            nb_confirmees=Count("inscriptions", filter=Q(inscriptions__statut=Inscription.Statut.CONFIRMEE)),
+            nb_attente=Count("inscriptions", filter=Q(inscriptions__statut=Inscription.Statut.ATTENTE)),
+            nb_presents=Count("inscriptions", filter=Q(inscriptions__present=True)),
+        )
+
+
+class Atelier(models.Model):
+    class Theme(models.TextChoices):
+        EMERGENCE = "emergence", "Atelier Émergence"
+        FEMININ = "feminin", "Entreprendre au féminin"
+        SENSIBILISATION = "sensibilisation", "Sensibilisation à la création"
+        SCOLAIRE = "scolaire", "Intervention en milieu scolaire"
+        THEMATIQUE = "thematique", "Atelier thématique"
+
+    titre = models.CharField("titre", max_length=200)
+    theme = models.CharField("thème", max_length=20, choices=Theme, default=Theme.EMERGENCE)
+    description = models.TextField("description", blank=True)
+    debut = models.DateTimeField("début", db_index=True)
+    fin = models.DateTimeField("fin")
+    lieu = models.ForeignKey(
+        Lieu, verbose_name="lieu", on_delete=models.PROTECT, null=True, blank=True, related_name="ateliers"
+    )
+    capacite = models.PositiveSmallIntegerField("nombre de places", default=12)
+    public = models.BooleanField("ouvert au public", default=True, help_text="Affiché sur le site public.")
+    inscriptions_ouvertes = models.BooleanField("inscriptions ouvertes", default=True)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = AtelierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "atelier"
+        verbose_name_plural = "ateliers"
+        ordering = ["-debut"]
+        constraints = [
+            models.CheckConstraint(condition=Q(fin__gt=models.F("debut")), name="atelier_fin_apres_debut"),
+            models.CheckConstraint(condition=Q(capacite__gt=0), name="atelier_capacite_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.titre} ({timezone.localtime(self.debut):%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return reverse("ateliers:detail", args=[self.pk])
+
+
+class Inscription(models.Model):
+    """A registration to a workshop; never more confirmed than the capacity (see ateliers.services)."""
+
+    class Statut(models.TextChoices):
+        CONFIRMEE = "confirmee", "Confirmée"
+        ATTENTE = "attente", "Liste d'attente"
+        ANNULEE = "annulee", "Annulée"
+
+    atelier = models.ForeignKey(Atelier, verbose_name="atelier", on_delete=models.CASCADE, related_name="inscriptions")
+    prenom = models.CharField("prénom", max_length=100)
+    nom = models.CharField("nom", max_length=100)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    quartier = models.ForeignKey(
+        Quartier, verbose_name="quartier", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    statut = models.CharField("statut", max_length=10, choices=Statut, default=Statut.CONFIRMEE)
+    present = models.BooleanField(
+        "présent", null=True, blank=True, help_text="Vide tant que l'atelier n'a pas eu lieu."
+    )
+    porteur = models.ForeignKey(
+        "porteurs.Porteur",
+        verbose_name="porteur de projet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inscriptions",
+    )
+    cree_le = models.DateTimeField("inscrit le", auto_now_add=True)
+    rappel_envoye_le = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "inscription"
+        verbose_name_plural = "inscriptions"
+        ordering = ["cree_le", "pk"]
+        indexes = [models.Index(fields=["atelier", "statut"], name="inscription_atelier_statut_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(telephone="") | ~Q(email=""), name="inscription_telephone_ou_email"),
+        ]
+
+    def __str__(self):
+        return f"{self.prenom} {self.nom} — {self.atelier.titre}"

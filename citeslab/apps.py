@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CiteslabConfig(AppConfig):
+    name = "citeslab"
+    verbose_name = "CitésLab"

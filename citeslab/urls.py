@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "CitésLab Carcassonne — administration"
+admin.site.site_title = "CitésLab Carcassonne"
+admin.site.index_title = "Tableau de bord"
+
+urlpatterns = [
+    path("", TemplateView.as_view(template_name="citeslab/accueil.html"), name="accueil"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,53 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from citeslab.roles import AGGLO, CHEF_DE_PROJET
+from citeslab.seed import seed_carcassonne
+
+
+@pytest.fixture
+def seeded(db):
+    """The press kit's reference data, as `make run` loads it."""
+    seed_carcassonne()
+
+
+def _staff(django_user_model, username, group=None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, password="mot-de-passe-de-test-long", is_staff=True, **extra
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def chef(db, django_user_model):
+    return _staff(django_user_model, "chef", CHEF_DE_PROJET)
+
+
+@pytest.fixture
+def agglo(db, django_user_model):
+    return _staff(django_user_model, "agglo", AGGLO)
+
+
+@pytest.fixture
+def administrateur(db, django_user_model):
+    return _staff(django_user_model, "administrateur", is_superuser=True)
+
+
+@pytest.fixture
+def chef_client(client, chef):
+    client.force_login(chef)
+    return client
+
+
+@pytest.fixture
+def agglo_client(client, agglo):
+    client.force_login(agglo)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, administrateur):
+    client.force_login(administrateur)
+    return client
