@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 admin.site.site_header = "CitésLab Carcassonne — administration"
@@ -9,4 +9,5 @@ admin.site.index_title = "Tableau de bord"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="citeslab/accueil.html"), name="accueil"),
     path("admin/", admin.site.urls),
+    path("bilan/", include("citeslab.bilan_urls")),
 ]
