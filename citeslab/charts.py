@@ -54,16 +54,16 @@ def barres(tableau, identifiant: str, formater) -> str:
             largeur = float(Decimal(str(valeur)) / maximum) * LARGEUR_BARRES
             elements.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{:.1f}" height="{}" fill="{}"><title>{} : {}</title></rect>'
-                    '<text x="{:.1f}" y="{}" class="valeur">{}</text>',
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{} : {}</title></rect>'
+                    '<text x="{}" y="{}" class="valeur">{}</text>',
                     MARGE_LIBELLE,
                     y,
-                    largeur,
+                    f"{largeur:.1f}",
                     HAUTEUR_BARRE,
                     COULEURS[k % 2],
                     tableau.colonnes[c].titre,
                     formater(valeur, tableau.colonnes[c].type),
-                    MARGE_LIBELLE + largeur + 4,
+                    f"{MARGE_LIBELLE + largeur + 4:.1f}",
                     y + HAUTEUR_BARRE - 3,
                     formater(valeur, tableau.colonnes[c].type),
                 )
