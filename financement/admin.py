@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html, format_html_join
 
 from citeslab.formats import euros, pourcent
 from financement.forms import ContributionFormSet
 from financement.models import Contribution, Convention, Financeur, Versement
 from financement.stats import echeancier
+
+# Amounts typed the French way ("12 500,50") are accepted, and shown back with a decimal comma.
+MONTANTS_FRANCAIS = {models.DecimalField: {"localize": True}}
 
 
 @admin.register(Financeur)
@@ -14,6 +18,7 @@ class FinanceurAdmin(admin.ModelAdmin):
 
 
 class ContributionInline(admin.TabularInline):
+    formfield_overrides = MONTANTS_FRANCAIS
     model = Contribution
     formset = ContributionFormSet
     extra = 0
@@ -31,6 +36,7 @@ class ContributionInline(admin.TabularInline):
 
 @admin.register(Convention)
 class ConventionAdmin(admin.ModelAdmin):
+    formfield_overrides = MONTANTS_FRANCAIS
     list_display = ["intitule", "debut", "fin", "montant_total_affiche"]
     inlines = [ContributionInline]
     readonly_fields = ["echeancier_affiche"]
@@ -67,6 +73,7 @@ class ConventionAdmin(admin.ModelAdmin):
 
 
 class VersementInline(admin.TabularInline):
+    formfield_overrides = MONTANTS_FRANCAIS
     model = Versement
     extra = 1
     fields = ["date", "montant", "reference"]
@@ -74,6 +81,7 @@ class VersementInline(admin.TabularInline):
 
 @admin.register(Contribution)
 class ContributionAdmin(admin.ModelAdmin):
+    formfield_overrides = MONTANTS_FRANCAIS
     list_display = ["financeur", "convention", "montant_affiche"]
     list_select_related = ["financeur", "convention"]
     list_filter = ["convention", "financeur"]
@@ -94,6 +102,7 @@ class ContributionAdmin(admin.ModelAdmin):
 
 @admin.register(Versement)
 class VersementAdmin(admin.ModelAdmin):
+    formfield_overrides = MONTANTS_FRANCAIS
     list_display = ["date", "contribution", "montant_affiche", "reference"]
     list_select_related = ["contribution__financeur", "contribution__convention"]
     list_filter = ["contribution__financeur", "contribution__convention"]
