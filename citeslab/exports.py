@@ -191,9 +191,14 @@ def colonnes(resource, champs=None) -> list[tuple[str, str, dict | None]]:
     for field in resource.get_export_fields(champs):
         if not field.attribute:
             raise ValueError(f"Le champ {field.column_name} n'a pas d'attribut exportable en flux.")
-        champ = _champ_modele(resource._meta.model, field.attribute)
+        chemin = field.attribute
+        champ = _champ_modele(resource._meta.model, chemin)
+        if champ is not None and champ.is_relation and getattr(field.widget, "field", None):
+            # A foreign key exported through ForeignKeyWidget(field="nom"): join to that column.
+            chemin = f"{chemin}__{field.widget.field}"
+            champ = _champ_modele(resource._meta.model, chemin)
         libelles = dict(champ.flatchoices) if champ is not None and champ.choices else None
-        resultat.append((str(field.column_name), field.attribute, libelles))
+        resultat.append((str(field.column_name), chemin, libelles))
     return resultat
 
 
@@ -289,6 +294,10 @@ _ODS_DEBUT = (
 _ODS_FIN = "</table:table></office:spreadsheet></office:body></office:document-content>"
 
 
+# XML parsers turn a raw carriage return into a line feed; the character reference keeps it.
+_ENTITES = {"\r": "&#13;"}
+
+
 def _ods_cellule(valeur) -> str:
     if valeur is None:
         return "<table:table-cell/>"
@@ -306,7 +315,8 @@ def _ods_cellule(valeur) -> str:
             f'<table:table-cell office:value-type="date" office:date-value="{valeur.isoformat()}">'
             f"<text:p>{_texte(valeur)}</text:p></table:table-cell>"
         )
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(valeur))}</text:p></table:table-cell>'
+    texte = escape(str(valeur), _ENTITES)
+    return f'<table:table-cell office:value-type="string"><text:p>{texte}</text:p></table:table-cell>'
 
 
 def ecrire_ods(queryset, cols, sortie, titre="Export") -> None:
@@ -371,3 +381,42 @@ class StreamingImportExportMixin(StreamingExportMixin, ImportExportMixin):
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Imports: spreadsheets as offices really have them
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def decoder(contenu: bytes) -> str:
+    """UTF-8 (with or without BOM) when it decodes, otherwise Windows-1252 (Excel's "CSV" on French Windows)."""
+    try:
+        return contenu.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return contenu.decode("cp1252")
+
+
+def separateur(texte: str) -> str:
+    """';' (French Excel) or ',' — whichever splits the header line more."""
+    entete = texte.splitlines()[0] if texte else ""
+    return ";" if entete.count(";") >= entete.count(",") else ","
+
+
+class CSVFrancais(base_formats.CSV):
+    """csv in UTF-8 or Windows-1252, separated by ';' or ','. Read as bytes so the encoding can be detected."""
+
+    def get_title(self):
+        return "csv (UTF-8 ou Windows-1252, « ; » ou « , »)"
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream, **kwargs):
+        texte = decoder(in_stream) if isinstance(in_stream, bytes) else in_stream
+        return tablib.Dataset().load(texte, format="csv", delimiter=separateur(texte))
+
+
+StreamingImportExportMixin.import_formats = [CSVFrancais, base_formats.XLSX]

@@ -171,3 +171,7 @@ LOGGING = {
 # The import-export admin writes through transactions; a bad row rolls the whole file back.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# The admin's export/import views only check is_staff, which Agglo users have: require the model's
+# permissions too, so raw data (which names people) stays with the roles allowed to see it.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
