@@ -6,8 +6,10 @@ rows from values_list with the related names joined in, instead of building a Da
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
+from citeslab.telephone import normaliser_telephone
 from permanences.models import Quartier
 from porteurs.models import ChangementEtape, Etape, Orientation, Porteur, Suivi
 
@@ -88,6 +90,17 @@ class TexteWidget(widgets.CharWidget):
         return "" if value is None else str(value).strip()
 
 
+class TelephoneWidget(TexteWidget):
+    """Written the way the model stores it, so re-importing "0612345678" over "06 12 34 56 78" is no change."""
+
+    def clean(self, value, row=None, **kwargs):
+        texte = super().clean(value, row, **kwargs)
+        try:
+            return normaliser_telephone(texte)
+        except ValidationError:
+            return texte  # the model's clean() reports it against the field
+
+
 def _champ(attribute, titre, widget=None, **kwargs):
     return fields.Field(attribute=attribute, column_name=titre, widget=widget or TexteWidget(), **kwargs)
 
@@ -111,7 +124,7 @@ class PorteurResource(resources.ModelResource):
             "elle évite les doublons quand le fichier est réimporté.",
         ),
     )
-    telephone = _champ("telephone", "Téléphone")
+    telephone = _champ("telephone", "Téléphone", TelephoneWidget())
     email = _champ("email", "Adresse électronique")
     quartier = fields.Field(attribute="quartier", column_name="Quartier", widget=QuartierWidget())
     genre = _champ("genre", "Genre", ChoixWidget(Porteur.Genre.choices, Porteur.Genre.NON_PRECISE))
@@ -153,10 +166,22 @@ class PorteurResource(resources.ModelResource):
     def get_queryset(self):
         return super().get_queryset().select_related("quartier")
 
+    def get_or_init_instance(self, instance_loader, row):
+        try:
+            return super().get_or_init_instance(instance_loader, row)
+        except ValueError:
+            # A bad key cell (the birth date) fails the lookup itself: report it, and every other bad cell of
+            # the row, as the row's validation errors rather than as a crash.
+            erreurs = {}
+            for field in self.get_import_fields():
+                try:
+                    field.widget.clean(row.get(field.column_name), row=row)
+                except ValueError as exc:
+                    erreurs[field.attribute] = [str(exc)]
+            raise ValidationError(erreurs) from None
+
     def before_save_instance(self, instance, row, **kwargs):
         instance._nouveau = instance.pk is None
-        if not instance.date_premier_contact:
-            instance.date_premier_contact = datetime.date.today()
 
     def after_save_instance(self, instance, row, **kwargs):
         # Imported people get the first row of their stage history, as creer_porteur gives everyone else.
@@ -173,6 +198,8 @@ class PorteurResource(resources.ModelResource):
         # A cell left empty in the file keeps the model's default rather than an empty value.
         if not instance.situation:
             instance.situation = Porteur.Situation.AUTRE
+        if not instance.date_premier_contact:
+            instance.date_premier_contact = datetime.date.today()
 
 
 class SuiviResource(resources.ModelResource):

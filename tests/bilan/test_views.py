@@ -159,3 +159,16 @@ def test_export_bilan_command_writes_other_formats(activite, tmp_path, fmt):
 def test_percent_columns_are_fractions_in_the_structure(activite):
     genre = construire_bilan(2019).tableau("Genre")
     assert genre.colonnes[2].type == POURCENT
+
+
+def test_agglo_logs_in_through_the_admin_login_and_lands_on_the_report(client, agglo, activite):
+    url = reverse("bilan:annee", args=[2019])
+    login = client.get(url, follow=True)
+    assert login.request["PATH_INFO"] == reverse("admin:login")
+    response = client.post(
+        reverse("admin:login") + f"?next={url}",
+        {"username": "agglo", "password": "mot-de-passe-de-test-long", "next": url},
+        follow=True,
+    )
+    assert response.request["PATH_INFO"] == url
+    assert response.status_code == 200
