@@ -14,7 +14,12 @@ ECART_SERIES = 2
 ECART_GROUPES = 12
 MARGE_LIBELLE = 250
 LARGEUR = 640
-LARGEUR_BARRES = LARGEUR - MARGE_LIBELLE - 70
+LARGEUR_BARRES = LARGEUR - MARGE_LIBELLE - 100  # room for the value written after the bar
+
+
+def _court(libelle: str, longueur: int = 34) -> str:
+    # The full label is in the table and in <desc>; the chart keeps what fits in its left margin.
+    return libelle if len(libelle) <= longueur else libelle[: longueur - 1].rstrip() + "…"
 
 
 def barres(tableau, identifiant: str, formater) -> str:
@@ -47,7 +52,7 @@ def barres(tableau, identifiant: str, formater) -> str:
                 '<text x="{}" y="{}" text-anchor="end">{}</text>',
                 MARGE_LIBELLE - 8,
                 y + HAUTEUR_BARRE,
-                str(ligne[col_libelle])[:40],
+                _court(str(ligne[col_libelle])),
             )
         )
         for k, (c, valeur) in enumerate(zip(cols, groupe, strict=True)):

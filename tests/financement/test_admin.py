@@ -118,3 +118,29 @@ def test_payments_are_entered_on_the_contribution(admin_client_):
 
 def test_agglo_cannot_open_the_financing_admin(agglo_client):
     assert agglo_client.get(reverse("admin:financement_convention_changelist")).status_code == 403
+
+
+def test_convention_ending_before_it_starts_is_refused_in_french(admin_client_):
+    etat, cdc, agglo = _financeurs()
+    data = _donnees((etat, "72000"), (cdc, "54000"), (agglo, "54000"))
+    data["fin"] = "01/01/2020"
+    response = admin_client_.post(reverse("admin:financement_convention_add"), data)
+    assert "La fin de la convention doit être postérieure à son début." in response.content.decode()
+    assert not Convention.objects.exists()
+
+
+def test_negative_payment_is_refused_in_french(admin_client_):
+    contribution = ContributionFactory()
+    response = admin_client_.post(
+        reverse("admin:financement_contribution_change", args=[contribution.pk]),
+        {
+            "versements-TOTAL_FORMS": "1",
+            "versements-INITIAL_FORMS": "0",
+            "versements-MIN_NUM_FORMS": "0",
+            "versements-MAX_NUM_FORMS": "1000",
+            "versements-0-date": "15/03/2021",
+            "versements-0-montant": "-5",
+        },
+    )
+    assert "Le montant d&#x27;un versement doit être positif." in response.content.decode()
+    assert not contribution.versements.exists()
