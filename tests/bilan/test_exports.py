@@ -190,3 +190,23 @@ def test_export_memory_does_not_grow_with_rows(chef_client, fmt):
 def test_columns_follow_foreign_key_widgets_to_names(db):
     chemins = [c[1] for c in colonnes(PorteurResource())]
     assert "quartier__nom" in chemins
+
+
+def test_chef_sees_export_and_import_buttons_and_forms(chef_client):
+    liste = chef_client.get("/essai/porteurs/porteur/").content.decode()
+    assert "/essai/porteurs/porteur/export/" in liste and "/essai/porteurs/porteur/import/" in liste
+    assert chef_client.get("/essai/porteurs/porteur/export/").status_code == 200
+    formulaire = chef_client.get("/essai/porteurs/porteur/import/").content.decode()
+    assert "Windows-1252" in formulaire
+
+
+def test_export_respects_the_changelist_filters(chef_client):
+    grazailles = QuartierFactory(nom="Grazailles", slug="grazailles")
+    PorteurFactory(nom="Dedans", quartier=grazailles)
+    PorteurFactory(nom="Dehors", hors_qpv=True)
+    data = {"format": "0", "resource": "0"}
+    for name in PorteurResource._meta.fields:
+        data[f"porteurresource_{name}"] = "on"
+    response = chef_client.post(f"/essai/porteurs/porteur/export/?quartier__id__exact={grazailles.pk}", data)
+    noms = [ligne[0] for ligne in _lignes(response, "csv")[1:]]
+    assert noms == ["Dedans"]
