@@ -172,3 +172,13 @@ def test_agglo_logs_in_through_the_admin_login_and_lands_on_the_report(client, a
     )
     assert response.request["PATH_INFO"] == url
     assert response.status_code == 200
+
+
+def test_admin_link_snippet_shows_the_report_to_those_allowed(rf, agglo, django_user_model):
+    from django.contrib.auth.context_processors import PermWrapper
+    from django.template.loader import render_to_string
+
+    html = render_to_string("bilan/_lien_admin.html", {"perms": PermWrapper(agglo)})
+    assert reverse("bilan:index") in html
+    autre = django_user_model.objects.create_user("autre", password="x" * 16, is_staff=True)
+    assert reverse("bilan:index") not in render_to_string("bilan/_lien_admin.html", {"perms": PermWrapper(autre)})
