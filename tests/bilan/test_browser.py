@@ -34,9 +34,7 @@ def navigateur(financeur):
         browser.close()
 
 
-def test_agglo_logs_in_reads_the_report_without_javascript_and_downloads_it(
-    live_server, navigateur, django_user_model
-):
+def test_agglo_logs_in_reads_the_report_without_javascript_and_downloads_it(live_server, navigateur):
     page = navigateur.new_page(java_script_enabled=False)
     page.goto(f"{live_server.url}/bilan/2019/")
     page.fill("#id_username", "financeur")
