@@ -81,10 +81,11 @@ def bilan_xlsx(bilan, sortie) -> None:
     titre = classeur.add_format({"bold": True, "font_size": 14})
     entete = classeur.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"})
     formats = {
-        bilan_module.ENTIER: classeur.add_format({"num_format": "# ##0"}),
-        bilan_module.DECIMAL: classeur.add_format({"num_format": "# ##0.0"}),
+        # Format codes are locale-neutral: "," and "." display as French Excel's space and decimal comma.
+        bilan_module.ENTIER: classeur.add_format({"num_format": "#,##0"}),
+        bilan_module.DECIMAL: classeur.add_format({"num_format": "#,##0.0"}),
         bilan_module.POURCENT: classeur.add_format({"num_format": "0%"}),
-        bilan_module.EUROS: classeur.add_format({"num_format": '# ##0.00 "€"'}),
+        bilan_module.EUROS: classeur.add_format({"num_format": '#,##0.00 "€"'}),
         bilan_module.TEXTE: None,
     }
     garde = classeur.add_worksheet(f"Bilan {bilan.annee}")

@@ -182,3 +182,11 @@ def test_admin_link_snippet_shows_the_report_to_those_allowed(rf, agglo, django_
     assert reverse("bilan:index") in html
     autre = django_user_model.objects.create_user("autre", password="x" * 16, is_staff=True)
     assert reverse("bilan:index") not in render_to_string("bilan/_lien_admin.html", {"perms": PermWrapper(autre)})
+
+
+def test_xlsx_money_is_an_euro_number_format(agglo_client, activite):
+    response = agglo_client.get(reverse("bilan:telecharger", args=[2019, "xlsx"]))
+    financement = openpyxl.load_workbook(io.BytesIO(response.content))["Financement"]
+    cellule = financement["D4"]
+    assert cellule.value == 15000
+    assert cellule.number_format == '#,##0.00 "€"'
