@@ -40,3 +40,8 @@ test: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*
+
+# Benchmarks beside their floors (see bench/README.md); BENCH_PEOPLE=100000 for the network's scale.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py
