@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import TemplateView
 
+from citeslab.security import DeuxFacteursView, healthz
+
 admin.site.site_header = "CitésLab Carcassonne — administration"
 admin.site.site_title = "CitésLab Carcassonne"
 admin.site.index_title = "Tableau de bord"
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="citeslab/accueil.html"), name="accueil"),
+    path("compte/double-authentification/", DeuxFacteursView.as_view(), name="deux_facteurs"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
