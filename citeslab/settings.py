@@ -264,3 +264,6 @@ OTP_TOTP_ISSUER = "CitésLab Carcassonne"
 
 # History rows record who changed what; the interview notes stay in the database, never in a log line.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+
+# Personal data: people without contact for this long are anonymised by `purge_personal_data` (run daily).
+RGPD_DUREE_CONSERVATION_JOURS = int(os.environ.get("DJANGO_RGPD_CONSERVATION_JOURS", str(2 * 365)))
