@@ -5,7 +5,7 @@ import datetime
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, models
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -425,3 +425,5 @@ class PartenaireAdmin(admin.ModelAdmin):
     list_display = ["nom", "sigle", "actif"]
     list_filter = ["actif"]
     search_fields = ["nom", "sigle"]
+    # Django 6 defaults to https; say so now rather than let 5.2 warn on every form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
