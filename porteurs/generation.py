@@ -223,7 +223,7 @@ class Generateur:
 
     def _ateliers(self, people):
         rng = self.rng
-        count = max(6, min(people // 8, 2_500))
+        count = max(6, min(people // 8, 2_500)) if people else 0
         span = (self.today - DEBUT).days + 60  # a few are still to come
         tz = timezone.get_current_timezone()
         ateliers = []
