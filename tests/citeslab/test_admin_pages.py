@@ -4,8 +4,11 @@ The changelist test walks admin.site._registry: a model registered later without
 with a message saying which one to add, so no admin list escapes the "no query per row" rule.
 """
 
+import itertools
+
 import factory
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.db import connection
@@ -63,6 +66,35 @@ class BureauFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"bureau{n}@example.org")
 
 
+_COUNTER = itertools.count()
+
+
+def _axes_rows(model, n):
+    from django.utils import timezone
+
+    extra = {"failures_since_start": 1} if model.__name__ == "AccessAttempt" else {}
+    if model.__name__ == "AccessFailureLog":
+        extra = {"locked_out": False}
+    model.objects.bulk_create(
+        model(
+            username=f"compte{next(_COUNTER)}",
+            ip_address=f"10.0.0.{i % 250}",
+            user_agent="test",
+            path_info="/admin/login/",
+            attempt_time=timezone.now(),
+            **extra,
+        )
+        for i in range(n)
+    )
+
+
+def _totp_devices(n):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for user in UserFactory.create_batch(n):
+        TOTPDevice.objects.create(user=user, name="téléphone")
+
+
 def _atelier_with_registrations(n):
     for atelier in AtelierFactory.create_batch(n):
         InscriptionFactory.create_batch(2, atelier=atelier)
@@ -71,6 +103,10 @@ def _atelier_with_registrations(n):
 # Each factory fills the foreign keys shown in list_display with a distinct row, so a missing
 # select_related shows up as one more query per row.
 ROWS = {
+    "axes.accessattempt": lambda n: _axes_rows(AccessAttempt, n),
+    "axes.accesslog": lambda n: _axes_rows(AccessLog, n),
+    "axes.accessfailurelog": lambda n: _axes_rows(AccessFailureLog, n),
+    "otp_totp.totpdevice": _totp_devices,
     "auth.group": lambda n: GroupFactory.create_batch(n),
     "auth.user": lambda n: UserFactory.create_batch(n),
     "permanences.quartier": lambda n: QuartierFactory.create_batch(n),
