@@ -1,7 +1,7 @@
 """The public "j'ai un projet" form."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -81,6 +81,7 @@ class ContactForm(forms.Form):
             Field("quartier"),
             Field("idee"),
             Div("site_web", css_class="pot"),
+            HTML('{% include "porteurs/_notice_donnees.html" %}'),
             Field("consentement"),
         )
 
