@@ -124,8 +124,8 @@ class ContactForm(forms.Form):
             and "telephone" not in self.errors
             and "email" not in self.errors
         ):
+            # Next to the first of the two fields, under the legend that says "at least one of the two".
             self.add_error("telephone", ValidationError(MESSAGE_JOINDRE, code="joindre"))
-            self.add_error("email", ValidationError(MESSAGE_JOINDRE, code="joindre"))
         return cleaned
 
     def champs_porteur(self) -> dict:

@@ -47,7 +47,7 @@ def test_contact_puts_no_personal_data_in_the_redirect(client, donnees):
     assert "Amina" not in response["Location"] and "06" not in response["Location"]
 
 
-def test_contact_without_phone_nor_email_stores_nothing_and_says_why_next_to_both(client, donnees):
+def test_contact_without_phone_nor_email_stores_nothing_and_says_why(client, donnees):
     response = client.post("/contact/", {**donnees, "telephone": "", "email": ""})
     assert response.status_code == 200
     assert Porteur.objects.count() == 0
