@@ -233,3 +233,22 @@ def test_500_page_renders_without_database(rf):
 def test_legal_page_names_who_holds_the_data(client, site):
     html = client.get(reverse("donnees_personnelles")).content.decode()
     assert "Carcassonne Agglo" in html and "Trois ans" in html and "effacer" in html
+
+
+def test_week_table_shows_a_schedule_change_at_once(client, site):
+    url = "/permanences/?semaine=2026-W49"
+    assert "Régie des quartiers La Conte" in client.get(url).content.decode()
+    permanence = Permanence.objects.get(lieu__nom="Régie des quartiers La Conte")
+    permanence.valide_au = datetime.date(2026, 11, 1)
+    permanence.save()
+    assert "Régie des quartiers La Conte" not in client.get(url).content.decode()
+
+
+def test_place_address_entered_in_admin_shows_at_once(client, site):
+    client.get("/permanences/")
+    from permanences.models import Lieu
+
+    lieu = Lieu.objects.get(nom="Espace partagé Ozanam")
+    lieu.adresse = "2 rue de l'Exemple"
+    lieu.save()
+    assert "2 rue de l&#x27;Exemple, 11000 Carcassonne" in client.get("/permanences/").content.decode()
