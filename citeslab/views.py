@@ -255,8 +255,32 @@ class DataInclusionView(PagePublique, View):
             "zone_diffusion_nom": "Carcassonne",
             "horaires_accueil": horaires,
         }
+        # Each walk-in place is also a point of service of its own, with its address and hours.
+        par_lieu = {}
+        for permanence in accueil:
+            par_lieu.setdefault(permanence.lieu, []).append(permanence)
+        services = [service]
+        for lieu_permanence, slots in par_lieu.items():
+            horaires_lieu = osm_opening_hours(slots, fermetures)
+            services.append(
+                {
+                    **service,
+                    "id": f"citeslab-carcassonne-permanence-{lieu_permanence.pk}",
+                    "nom": f"Permanence CitésLab – {lieu_permanence.nom}"[:150],
+                    "types": ["accueil", "accompagnement"],
+                    "modes_accueil": ["en-presentiel"],
+                    "commune": lieu_permanence.ville,
+                    "code_postal": lieu_permanence.code_postal,
+                    "adresse": lieu_permanence.adresse or None,
+                    "complement_adresse": lieu_permanence.nom,
+                    "longitude": float(lieu_permanence.longitude) if lieu_permanence.longitude is not None else None,
+                    "latitude": float(lieu_permanence.latitude) if lieu_permanence.latitude is not None else None,
+                    "recurrence": horaires_lieu,
+                    "horaires_accueil": horaires_lieu,
+                }
+            )
         return JsonResponse(
-            {"structures": [structure], "services": [service]},
+            {"structures": [structure], "services": services},
             json_dumps_params={"ensure_ascii": False, "indent": 2},
         )
 

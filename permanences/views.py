@@ -9,7 +9,7 @@ from citeslab.views import json_ld, schema_bureau
 from permanences.cache import PagePublique
 from permanences.models import Permanence
 from permanences.opening_hours import osm_opening_hours
-from permanences.planning import creneaux, format_semaine, lundi, permanences_et_fermetures, semaine_iso
+from permanences.planning import creneaux, format_semaine, jour_ferie, lundi, permanences_et_fermetures, semaine_iso
 
 PREMIERE_ANNEE = 2018
 
@@ -36,7 +36,7 @@ class SemaineView(PagePublique, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def parties_cle(self):
-        return ("semaine", self.debut, self.cette_semaine, self.request.get_host())
+        return ("semaine", self.debut, timezone.localdate(), self.request.get_host())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -55,6 +55,7 @@ class SemaineView(PagePublique, TemplateView):
             lignes.append(
                 {
                     "date": jour,
+                    "aujourd_hui": jour == timezone.localdate(),
                     "matin": [c for c in du_jour if c.permanence.debut.hour < 12],
                     "apres_midi": [c for c in du_jour if c.permanence.debut.hour >= 12],
                 }
@@ -78,8 +79,15 @@ class SemaineView(PagePublique, TemplateView):
                 "est_cette_semaine": debut == self.cette_semaine,
                 "lignes": lignes,
                 "fermetures": fermetures,
+                "feries": [
+                    (ligne["date"], jour_ferie(ligne["date"])) for ligne in lignes if jour_ferie(ligne["date"])
+                ],
                 "lieux": [
-                    {"lieu": lieu, "permanences": sorted(slots, key=lambda p: (p.jour, p.debut))}
+                    {
+                        "lieu": lieu,
+                        "permanences": sorted(slots, key=lambda p: (p.jour, p.debut)),
+                        "osm": osm_opening_hours(slots),
+                    }
                     for lieu, slots in sorted(lieux.items(), key=lambda item: min((p.jour, p.debut) for p in item[1]))
                 ],
                 "quartiers": [

@@ -14,9 +14,14 @@ from tests.ateliers.factories import AtelierFactory
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots_public"))
 
+_noel = datetime.date(datetime.date.today().year, 12, 25)
+if _noel < datetime.date.today():
+    _noel = _noel.replace(year=_noel.year + 1)
+
 PAGES = {
     "accueil": "/",
     "permanences": "/permanences/",
+    "permanences-noel": f"/permanences/?semaine={_noel:%G-W%V}",  # a public holiday and a closure
     "contact": "/contact/",
     "merci": "/contact/merci/",
     "mentions-legales": "/mentions-legales/",
@@ -28,6 +33,11 @@ PAGES = {
 @pytest.fixture
 def site(transactional_db):
     seed_carcassonne()
+    from permanences.models import Fermeture
+
+    Fermeture.objects.create(
+        debut=_noel - datetime.timedelta(days=1), fin=_noel - datetime.timedelta(days=1), motif="Congés"
+    )
     from permanences.models import Lieu
 
     AtelierFactory(

@@ -76,7 +76,7 @@ def test_ics_feed_leaves_out_closed_slots(client, site, a_l_heure):
 def test_data_inclusion_export_has_structure_and_service(client, site):
     data = client.get("/api/data-inclusion.json").json()
     (structure,) = data["structures"]
-    (service,) = data["services"]
+    service, *par_lieu = data["services"]
     assert structure["siret"] is None
     assert structure["nom"] == "CitésLab Carcassonne"
     assert structure["code_postal"] == "11000" and structure["commune"] == "Carcassonne"
@@ -89,6 +89,10 @@ def test_data_inclusion_export_has_structure_and_service(client, site):
     assert service["zone_diffusion_type"] == "commune" and service["zone_diffusion_code"] == "11069"
     assert "creation-activite" in service["thematiques"]
     assert service["recurrence"] == OSM_BUREAU
+    assert len(par_lieu) == 7
+    regie = next(s for s in par_lieu if s["nom"] == "Permanence CitésLab – Régie des quartiers La Conte")
+    assert regie["horaires_accueil"] == "Fr 09:00-12:00; PH off"
+    assert regie["structure_id"] == structure["id"]
 
 
 def test_data_inclusion_export_carries_a_coming_closure(client, site):
@@ -97,3 +101,9 @@ def test_data_inclusion_export_carries_a_coming_closure(client, site):
     Fermeture.objects.create(debut=aujourd_hui, fin=aujourd_hui, motif="Formation")
     horaires = client.get("/api/data-inclusion.json").json()["structures"][0]["horaires_accueil"]
     assert f"{aujourd_hui:%Y} " in horaires.split("; PH off")[0].split("Fr 09:00-12:00")[1]
+
+
+def test_week_page_gives_opening_hours_per_place_in_osm_syntax(client, site):
+    html = client.get("/permanences/").content.decode()
+    assert "<code>Fr 09:00-12:00; PH off</code>" in html
+    assert f"<code>{OSM_BUREAU}</code>" in html

@@ -192,7 +192,7 @@ def test_week_table_shows_closure_in_place_of_the_slot(client, site):
 
 def test_week_table_shows_public_holiday(client, site):
     html = client.get("/permanences/?semaine=2026-W52").content.decode()  # Friday 25 December
-    assert "Noël" in html
+    assert "Noël, jour férié, le vendredi 25 décembre 2026" in html
 
 
 def test_week_navigation_links_to_previous_and_next_week(client, site):
