@@ -252,3 +252,17 @@ def test_place_address_entered_in_admin_shows_at_once(client, site):
     lieu.adresse = "2 rue de l'Exemple"
     lieu.save()
     assert "2 rue de l&#x27;Exemple, 11000 Carcassonne" in client.get("/permanences/").content.decode()
+
+
+def test_json_ld_cannot_be_closed_by_data_typed_in_the_admin(client, site):
+    Bureau.objects.update(nom="CitésLab </script><script>alert(1)</script>")
+    html = client.get("/").content.decode()
+    assert "</script><script>alert(1)" not in html
+    bloc = html.split('<script type="application/ld+json">')[1].split("</script>")[0]
+    assert json.loads(bloc)["name"] == "CitésLab </script><script>alert(1)</script>"
+
+
+def test_contact_page_with_errors_is_valid_html(client, site):
+    html = client.post("/contact/", {"prenom": "", "telephone": "06"}).content.decode()
+    assert html_errors(html) == []
+    assert html.count("<h1") == 1
