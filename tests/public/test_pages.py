@@ -266,3 +266,9 @@ def test_contact_page_with_errors_is_valid_html(client, site):
     html = client.post("/contact/", {"prenom": "", "telephone": "06"}).content.decode()
     assert html_errors(html) == []
     assert html.count("<h1") == 1
+
+
+@pytest.mark.parametrize("url", [*PAGES, "/permanences.ics", "/api/data-inclusion.json"])
+def test_public_page_renders_on_an_empty_database(client, db, settings, url):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert client.get(url).status_code == 200
