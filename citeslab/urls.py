@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "citeslab.views.bad_request"
 handler404 = "citeslab.views.page_not_found"
 handler500 = "citeslab.views.server_error"

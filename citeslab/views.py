@@ -296,3 +296,7 @@ def page_not_found(request, exception):
 def server_error(request):
     # No database, no context processors that could fail again: the page is static.
     return render(request, "500.html", status=500)
+
+
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)

@@ -1,30 +1,11 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from citeslab.seed import seed_carcassonne
 
 # A Monday of an ordinary week (no public holiday): 30 November 2026.
 LUNDI = datetime.date(2026, 11, 30)
-
-
-@pytest.fixture(autouse=True)
-def _fichiers_statiques(settings):
-    """Serve static files from the source tree: tests run with DEBUG off and no collectstatic."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.WHITENOISE_USE_FINDERS = True
-
-
-@pytest.fixture(autouse=True)
-def _cache_vide():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
