@@ -74,7 +74,8 @@ def test_page_has_accessible_svg_charts_and_no_script(agglo_client, activite):
 
 
 def test_page_query_count_is_pinned(agglo_client, activite, django_assert_max_num_queries):
-    with django_assert_max_num_queries(25):
+    # 19 for the report itself (pinned in test_bilan), the rest is session, user and security middleware.
+    with django_assert_max_num_queries(30):
         agglo_client.get(reverse("bilan:annee", args=[2019]))
 
 
