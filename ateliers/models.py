@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -6,9 +8,18 @@ from django.utils import timezone
 from permanences.models import Lieu, Quartier
 
 
+def heure_fr(moment) -> str:
+    """9 h, 14 h 30: the way French timetables write hours."""
+    moment = timezone.localtime(moment)
+    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
+
+
 class AtelierQuerySet(models.QuerySet):
     def a_venir(self):
         return self.filter(fin__gte=timezone.now()).order_by("debut")
+
+    def passes(self):
+        return self.filter(fin__lt=timezone.now())
 
     def publics(self):
         return self.filter(public=True)
@@ -60,6 +71,48 @@ class Atelier(models.Model):
     def get_absolute_url(self):
         return reverse("ateliers:detail", args=[self.pk])
 
+    @property
+    def horaires(self) -> str:
+        """« 9 h – 12 h », in Paris time."""
+        return f"{heure_fr(self.debut)} – {heure_fr(self.fin)}"
+
+    @property
+    def est_commence(self) -> bool:
+        return self.debut <= timezone.now()
+
+    @property
+    def accepte_inscriptions(self) -> bool:
+        return self.public and self.inscriptions_ouvertes and not self.est_commence
+
+    @property
+    def places_restantes(self) -> int:
+        """Seats left; needs the `avec_effectifs()` annotation."""
+        return max(self.capacite - self.nb_confirmees, 0)
+
+
+class InscriptionQuerySet(models.QuerySet):
+    def confirmees(self):
+        return self.filter(statut=Inscription.Statut.CONFIRMEE)
+
+    def en_attente(self):
+        return self.filter(statut=Inscription.Statut.ATTENTE)
+
+    def actives(self):
+        return self.exclude(statut=Inscription.Statut.ANNULEE)
+
+    def rappels_a_envoyer(self, jour):
+        """Confirmed registrations with an e-mail, for workshops starting on `jour`, not yet reminded."""
+        debut = timezone.make_aware(datetime.datetime.combine(jour, datetime.time.min))
+        return (
+            self.confirmees()
+            .filter(
+                atelier__debut__gte=debut,
+                atelier__debut__lt=debut + datetime.timedelta(days=1),
+                rappel_envoye_le__isnull=True,
+            )
+            .exclude(email="")
+        )
+
 
 class Inscription(models.Model):
     """A registration to a workshop; never more confirmed than the capacity (see ateliers.services)."""
@@ -91,6 +144,8 @@ class Inscription(models.Model):
     )
     cree_le = models.DateTimeField("inscrit le", auto_now_add=True)
     rappel_envoye_le = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
+
+    objects = InscriptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "inscription"

@@ -171,3 +171,13 @@ LOGGING = {
 # The import-export admin writes through transactions; a bad row rolls the whole file back.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+
+# Absolute links in e-mails (cancellation, calendar) are built from this address: no request at cron time.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
+# Workshop registrations per client address (django-ratelimit). The counters live in the "default" cache:
+# in production with several gunicorn workers it must be a shared cache (Redis or Memcached), otherwise each
+# worker counts on its own. Behind a reverse proxy, set DJANGO_RATELIMIT_IP_META_KEY (e.g. HTTP_X_REAL_IP)
+# to the header the proxy writes, or every resident shares the proxy's address.
+ATELIERS_INSCRIPTIONS_PAR_ADRESSE = os.environ.get("DJANGO_ATELIERS_INSCRIPTIONS_PAR_ADRESSE", "5/m")
+RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_RATELIMIT_IP_META_KEY") or None

@@ -1,6 +1,8 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
+
+from ateliers.views import CalendrierView
 
 admin.site.site_header = "CitésLab Carcassonne — administration"
 admin.site.site_title = "CitésLab Carcassonne"
@@ -9,4 +11,6 @@ admin.site.index_title = "Tableau de bord"
 urlpatterns = [
     path("", TemplateView.as_view(template_name="citeslab/accueil.html"), name="accueil"),
     path("admin/", admin.site.urls),
+    path("ateliers/", include("ateliers.urls")),
+    path("ateliers.ics", CalendrierView.as_view(), name="ateliers_ics"),
 ]
