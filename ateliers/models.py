@@ -1,10 +1,12 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from citeslab.telephone import normaliser_telephone
 from permanences.models import Lieu, Quartier
 
 
@@ -158,3 +160,11 @@ class Inscription(models.Model):
 
     def __str__(self):
         return f"{self.prenom} {self.nom} — {self.atelier.titre}"
+
+    def clean(self):
+        super().clean()
+        if self.telephone:
+            try:
+                self.telephone = normaliser_telephone(self.telephone)
+            except ValidationError as exc:
+                raise ValidationError({"telephone": exc.messages}) from exc

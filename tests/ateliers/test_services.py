@@ -181,3 +181,9 @@ def test_porteurs_existants_trouve_la_meme_adresse_electronique():
     porteur = PorteurFactory(email="deja@example.org")
     inscription = InscriptionFactory(email="Deja@example.org")
     assert list(services.porteurs_existants(inscription)) == [porteur]
+
+
+def test_un_telephone_saisi_dans_l_admin_est_normalise_a_la_validation():
+    inscription = InscriptionFactory.build(atelier=AtelierFactory(), telephone="0612345678")
+    inscription.full_clean()
+    assert inscription.telephone == "06 12 34 56 78"
