@@ -101,6 +101,17 @@ class AtelierAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).avec_effectifs()
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Seats added or registrations cancelled here go to the waiting list, as on the public site.
+        promues = services.remplir_places_libres(atelier=form.instance)
+        if promues:
+            self.message_user(
+                request,
+                f"{len(promues)} personne(s) de la liste d'attente confirmée(s) et prévenue(s) par courriel.",
+                messages.INFO,
+            )
+
     @admin.display(description="date", ordering="debut")
     def quand(self, atelier):
         debut = timezone.localtime(atelier.debut)

@@ -6,7 +6,7 @@ no row locks, the settings open every transaction with BEGIN IMMEDIATE: writers 
 and the same code stays correct.
 """
 
-import logging
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,8 +18,6 @@ from ateliers.models import Atelier, Inscription
 from permanences.models import Quartier
 from porteurs.models import Porteur
 from porteurs.services import creer_porteur
-
-logger = logging.getLogger(__name__)
 
 
 class InscriptionImpossible(Exception):
@@ -99,20 +97,29 @@ def annuler(*, inscription: Inscription) -> Inscription | None:
         return None
     inscription.statut = Inscription.Statut.ANNULEE
     inscription.save(update_fields=["statut"])
-    return _promouvoir(atelier)
+    promues = _promouvoir(atelier)
+    return promues[0] if promues else None
 
 
-def _promouvoir(atelier: Atelier) -> Inscription | None:
-    """Fill one free seat from the waiting list (caller holds the workshop lock)."""
-    if atelier.est_commence or _nb_confirmees(atelier) >= atelier.capacite:
-        return None
-    premiere = atelier.inscriptions.en_attente().order_by("cree_le", "pk").select_for_update().first()
-    if premiere is None:
-        return None
-    premiere.statut = Inscription.Statut.CONFIRMEE
-    premiere.save(update_fields=["statut"])
-    transaction.on_commit(lambda: emails.envoyer_promotion(premiere), robust=True)
-    return premiere
+def _promouvoir(atelier: Atelier) -> list[Inscription]:
+    """Fill the free seats from the waiting list, first come first served (caller holds the workshop lock)."""
+    if atelier.est_commence:
+        return []
+    libres = atelier.capacite - _nb_confirmees(atelier)
+    if libres <= 0:
+        return []
+    promues = list(atelier.inscriptions.en_attente().order_by("cree_le", "pk").select_for_update()[:libres])
+    Inscription.objects.filter(pk__in=[i.pk for i in promues]).update(statut=Inscription.Statut.CONFIRMEE)
+    for inscription in promues:
+        inscription.statut = Inscription.Statut.CONFIRMEE
+        transaction.on_commit(partial(emails.envoyer_promotion, inscription), robust=True)
+    return promues
+
+
+@transaction.atomic
+def remplir_places_libres(*, atelier: Atelier) -> list[Inscription]:
+    """After the chef de projet adds seats or cancels in the admin: confirm and tell the next people waiting."""
+    return _promouvoir(_atelier_verrouille(atelier.pk))
 
 
 @transaction.atomic

@@ -244,3 +244,24 @@ def test_l_action_annuler_promeut_la_liste_d_attente(chef_client):
     )
     attente.refresh_from_db()
     assert attente.statut == Inscription.Statut.CONFIRMEE
+
+
+def test_ajouter_des_places_dans_l_admin_confirme_la_liste_d_attente(chef_client):
+    atelier = AtelierFactory(capacite=1)
+    confirmee = InscriptionFactory(atelier=atelier)
+    attente = InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
+    atelier.capacite = 2
+    response = chef_client.post(
+        reverse("admin:ateliers_atelier_change", args=[atelier.pk]),
+        formulaire_atelier(atelier, [(confirmee, "confirmee"), (attente, "attente")]),
+    )
+    assert response.status_code == 302
+    attente.refresh_from_db()
+    assert attente.statut == Inscription.Statut.CONFIRMEE
+
+
+def test_le_role_agglo_ne_peut_pas_creer_de_fiche_porteur(agglo_client):
+    inscription = InscriptionFactory()
+    url = reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk])
+    assert agglo_client.post(url).status_code == 403
+    assert not Porteur.objects.exists()

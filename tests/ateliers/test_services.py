@@ -187,3 +187,18 @@ def test_un_telephone_saisi_dans_l_admin_est_normalise_a_la_validation():
     inscription = InscriptionFactory.build(atelier=AtelierFactory(), telephone="0612345678")
     inscription.full_clean()
     assert inscription.telephone == "06 12 34 56 78"
+
+
+def test_remplir_places_libres_confirme_autant_de_personnes_en_attente_que_de_places_ajoutees(
+    django_capture_on_commit_callbacks,
+):
+    atelier = AtelierFactory(capacite=1)
+    InscriptionFactory(atelier=atelier)
+    attente = InscriptionFactory.create_batch(3, atelier=atelier, statut=Inscription.Statut.ATTENTE)
+    atelier.capacite = 3
+    atelier.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        promues = services.remplir_places_libres(atelier=atelier)
+    assert promues == attente[:2]
+    assert atelier.inscriptions.confirmees().count() == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(i.email for i in attente[:2])
