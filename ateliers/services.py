@@ -60,13 +60,17 @@ def inscrire(
     if not atelier.accepte_inscriptions:
         raise InscriptionsFermees("Les inscriptions à cet atelier sont closes.")
 
-    meme_contact = Q()
-    if email:
-        meme_contact |= Q(email__iexact=email)
+    # The same person twice (a double submission, a second try): same name and same contact. A parent who
+    # registers a child with their own phone number is another person and is welcome.
+    meme_contact = Q(email__iexact=email) if email else Q()
     if telephone:
         meme_contact |= Q(telephone=telephone)
-    if meme_contact and atelier.inscriptions.actives().filter(meme_contact).exists():
-        raise DejaInscrit("Vous êtes déjà inscrit(e) à cet atelier avec ces coordonnées.")
+    if meme_contact:
+        # Names compared in Python: SQLite folds case for ASCII letters only (È and è differ there).
+        personne = (prenom.strip().casefold(), nom.strip().casefold())
+        memes = atelier.inscriptions.actives().filter(meme_contact).values_list("prenom", "nom")
+        if any((p.strip().casefold(), n.strip().casefold()) == personne for p, n in memes):
+            raise DejaInscrit("Vous êtes déjà inscrit(e) à cet atelier avec ces coordonnées.")
 
     complet = _nb_confirmees(atelier) >= atelier.capacite
     inscription = Inscription(

@@ -62,26 +62,33 @@ def test_inscrire_refuse_un_atelier_non_public():
         inscrire(AtelierFactory(public=False))
 
 
-def test_inscrire_refuse_une_seconde_inscription_avec_le_meme_courriel():
+def test_inscrire_refuse_la_meme_personne_deux_fois_avec_le_meme_courriel():
     atelier = AtelierFactory()
     inscrire(atelier, 1, email="meme@example.org")
     with pytest.raises(services.DejaInscrit):
-        inscrire(atelier, 2, email="MEME@example.org")
+        inscrire(atelier, 1, email="MEME@example.org", prenom="INÈS")
     assert atelier.inscriptions.count() == 1
 
 
-def test_inscrire_refuse_une_seconde_inscription_avec_le_meme_telephone():
+def test_inscrire_refuse_la_meme_personne_deux_fois_avec_le_meme_telephone():
     atelier = AtelierFactory()
     inscrire(atelier, 1, email="", telephone="06 12 34 56 78")
     with pytest.raises(services.DejaInscrit):
-        inscrire(atelier, 2, email="", telephone="06 12 34 56 78")
+        inscrire(atelier, 1, email="", telephone="06 12 34 56 78")
+
+
+def test_inscrire_accepte_une_autre_personne_avec_le_meme_telephone():
+    atelier = AtelierFactory()
+    inscrire(atelier, 1, email="", telephone="06 12 34 56 78", prenom="Leïla")
+    autre = inscrire(atelier, 1, email="", telephone="06 12 34 56 78", prenom="Sofia")
+    assert autre.statut == Inscription.Statut.CONFIRMEE
 
 
 def test_inscrire_accepte_de_nouveau_une_personne_qui_avait_annule():
     atelier = AtelierFactory()
     premiere = inscrire(atelier, 1, email="revient@example.org")
     services.annuler(inscription=premiere)
-    assert inscrire(atelier, 2, email="revient@example.org").statut == Inscription.Statut.CONFIRMEE
+    assert inscrire(atelier, 1, email="revient@example.org").statut == Inscription.Statut.CONFIRMEE
 
 
 def test_inscrire_envoie_la_confirmation_une_fois_la_transaction_validee(django_capture_on_commit_callbacks):
