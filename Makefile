@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 PORT ?= 8000
 DEMO_PEOPLE ?= 300
 
-.PHONY: run test install install-dev migrate seed lint bench clean
+.PHONY: run test install install-dev lint bench backup restore clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,16 @@ test: install
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*
+
+# Benchmarks beside their floors (see bench/README.md); BENCH_PEOPLE=100000 for the network's scale.
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py
+
+# Backups: pg_dump on PostgreSQL, a consistent copy on SQLite. `make restore FILE=backups/…`.
+backup: install
+	$(MANAGE) backup
+
+restore: install
+	test -n "$(FILE)" || (echo "Indiquez la sauvegarde : make restore FILE=backups/citeslab-….dump" && exit 2)
+	$(MANAGE) restore "$(FILE)"

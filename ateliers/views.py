@@ -1,3 +1,5 @@
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +12,22 @@ from django_ratelimit.decorators import ratelimit
 from ateliers import feeds, services, signatures
 from ateliers.forms import InscriptionForm
 from ateliers.models import Atelier, Inscription
+
+
+def adresse_client(group, request) -> str:
+    """The rate-limit key: the resident's address, an IPv6 client counted by its /64 like django-ratelimit does.
+
+    Behind our proxy (settings.BEHIND_PROXY) the last X-Forwarded-For hop is the address the proxy saw; the
+    earlier hops are whatever the client chose to send and would let it dodge the limit.
+    """
+    adresse = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_PROXY and request.META.get("HTTP_X_FORWARDED_FOR"):
+        adresse = request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
+    try:
+        ip = ipaddress.ip_address(adresse)
+    except ValueError:
+        return adresse
+    return str(ipaddress.ip_network(f"{ip}/{64 if ip.version == 6 else 32}", strict=False).network_address)
 
 
 class AtelierListView(ListView):
@@ -27,7 +45,9 @@ class AtelierDetailView(FormMixin, DetailView):
         return Atelier.objects.publics().avec_effectifs().select_related("lieu")
 
     # Counted per client address, valid or not: a script hammering the form is stopped either way.
-    @method_decorator(ratelimit(key="ip", rate=settings.ATELIERS_INSCRIPTIONS_PAR_ADRESSE, method="POST", block=False))
+    @method_decorator(
+        ratelimit(key=adresse_client, rate=settings.ATELIERS_INSCRIPTIONS_PAR_ADRESSE, method="POST", block=False)
+    )
     def post(self, request, *args, **kwargs):
         if getattr(request, "limited", False):
             return render(request, "429.html", status=429)

@@ -1,43 +1,432 @@
-from django.contrib import admin
+"""The chef de projet's daily work: enter a person fast, log follow-ups, move people along the path."""
 
-from porteurs.models import ChangementEtape, Orientation, Partenaire, Porteur, Suivi
+import datetime
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connections, models
+from django.db.models import Max, Min, QuerySet
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+
+from ateliers.models import Inscription
+from citeslab.telephone import normaliser_telephone
+from permanences.models import Quartier
+from porteurs import services
+from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm
+from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
+
+
+class EstimatedCountPaginator(Paginator):
+    """An unfiltered list of a big PostgreSQL table takes its size from the planner's statistics.
+
+    COUNT(*) over 100 000 people (a million follow-ups) scans the whole table on every page view; the
+    estimate in pg_class is free and close enough to number pages. Filtered lists and small tables,
+    and every SQLite database, still get the exact count.
+    """
+
+    exact_below = 10_000
+
+    @cached_property
+    def count(self):
+        qs = self.object_list
+        if isinstance(qs, QuerySet) and not qs.query.where and connections[qs.db].vendor == "postgresql":
+            with connections[qs.db].cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table]
+                )
+                row = cursor.fetchone()
+            if row and row[0] >= self.exact_below:
+                return row[0]
+        return super().count
+
+
+class LargeTableAdmin(admin.ModelAdmin):
+    """Lists that grow to 100 000 rows and more: no COUNT(*) of the whole table, no facet counts."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
+
+
+class CachedChoicesMixin:
+    """Each inline row renders its own <select>; without this, every row re-runs the choices' query."""
+
+    cached_choice_fields = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.cached_choice_fields:
+            cache = request.__dict__.setdefault("_admin_choices_cache", {})
+            key = (db_field.model, db_field.name)
+            if key not in cache:
+                cache[key] = list(field.choices)
+            field.choices = cache[key]
+        return field
+
+
+# Filters of the person list
+
+
+class QuartierFilter(admin.SimpleListFilter):
+    title = "quartier"
+    parameter_name = "quartier"
+    HORS_QPV = "hors_qpv"
+
+    def lookups(self, request, model_admin):
+        return [(str(q.pk), q.nom) for q in Quartier.objects.all()] + [(self.HORS_QPV, "Hors QPV")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.HORS_QPV:
+            return queryset.filter(quartier__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(quartier_id=int(value))
+        return queryset
+
+
+class AnneePremierContactFilter(admin.SimpleListFilter):
+    title = "année du premier contact"
+    parameter_name = "annee"
+
+    def lookups(self, request, model_admin):
+        # MIN and MAX come from the index; DISTINCT over the years would scan 100 000 rows on every view.
+        bounds = Porteur.objects.aggregate(first=Min("date_premier_contact"), last=Max("date_premier_contact"))
+        if bounds["first"] is None:
+            return []
+        return [(str(year), str(year)) for year in range(bounds["last"].year, bounds["first"].year - 1, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            year = int(value)
+            # A range, not __year, so the index on date_premier_contact serves it.
+            return queryset.filter(
+                date_premier_contact__gte=datetime.date(year, 1, 1),
+                date_premier_contact__lt=datetime.date(year + 1, 1, 1),
+            )
+        return queryset
+
+
+class ARelancerFilter(admin.SimpleListFilter):
+    title = "à relancer"
+    parameter_name = "a_relancer"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("oui", "Oui (date passée ou aujourd'hui)"),
+            ("a_venir", "Plus tard"),
+            ("non", "Aucune relance prévue"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        match self.value():
+            case "oui":
+                return queryset.a_relancer(today)
+            case "a_venir":
+                return queryset.filter(relance_le__gt=today)
+            case "non":
+                return queryset.filter(relance_le__isnull=True)
+        return queryset
+
+
+# The person's page
+
+
+class SuiviInline(CachedChoicesMixin, admin.StackedInline):
+    model = Suivi
+    extra = 1
+    fields = [("date", "type"), ("lieu", "duree_minutes"), "notes", "prochaine_etape", "relance_le"]
+    cached_choice_fields = ("lieu",)
+    verbose_name = "suivi"
+    verbose_name_plural = "suivis (du plus récent au plus ancien)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-date", "-cree_le")
+
+
+class ChangementEtapeInline(admin.TabularInline):
+    """The history is written by stage changes, never typed: read-only here."""
+
+    model = ChangementEtape
+    extra = 0
+    fields = ["date", "etape", "commentaire", "auteur"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "historique des étapes (du plus récent au plus ancien)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("auteur").order_by("-date", "-cree_le")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrientationInline(CachedChoicesMixin, admin.TabularInline):
+    model = Orientation
+    extra = 0
+    fields = ["date", "partenaire", "objet", "resultat"]
+    cached_choice_fields = ("partenaire",)
+    verbose_name_plural = "orientations vers les partenaires"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partenaire")
+
+
+class InscriptionInline(admin.TabularInline):
+    """Registrations are managed on the workshop's page; here they are listed."""
+
+    model = Inscription
+    extra = 0
+    fields = ["atelier", "statut", "present"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "inscriptions aux ateliers"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("atelier").order_by("-atelier__debut")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def appliquer_relance_des_suivis(*, porteur, suivis):
+    """The newest follow-up saved sets the person's call-back date, as services.enregistrer_suivi does."""
+    if not suivis:
+        return
+    dernier = max(suivis, key=lambda s: (s.date, s.pk))
+    services.reporter_relance(porteur=porteur, suivi=dernier)
+
+
+@admin.register(Porteur)
+class PorteurAdmin(LargeTableAdmin):
+    form = PorteurAdminForm
+    list_display = [
+        "nom",
+        "prenom",
+        "telephone",
+        "quartier_ou_hors_qpv",
+        "etape",
+        "date_premier_contact",
+        "relance",
+    ]
+    list_display_links = ["nom", "prenom"]
+    list_select_related = ["quartier"]
+    list_filter = [
+        "etape",
+        QuartierFilter,
+        "genre",
+        "situation",
+        "source",
+        AnneePremierContactFilter,
+        ARelancerFilter,
+    ]
+    search_fields = ["nom", "prenom", "telephone", "email"]
+    search_help_text = "Nom, prénom, téléphone (sous n'importe quelle forme) ou adresse électronique."
+    ordering = ["nom", "prenom"]
+    inlines = [SuiviInline, ChangementEtapeInline, OrientationInline, InscriptionInline]
+    actions = ["passer_a_l_etape"]
+    save_on_top = True
+
+    ESSENTIELS = ["prenom", "nom", "telephone", "email", "quartier", "genre", "idee"]
+    SITUATION = ["date_naissance", "situation", "secteur", "source", "date_premier_contact"]
+    COORDONNEES = ["adresse", "consentement_le"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # Entering a new person: the essentials, everything else folded away.
+            return [
+                (None, {"fields": self.ESSENTIELS}),
+                ("Parcours", {"classes": ["collapse"], "fields": ["etape", "relance_le"]}),
+                ("Situation et projet", {"classes": ["collapse"], "fields": self.SITUATION}),
+                ("Adresse et consentement", {"classes": ["collapse"], "fields": self.COORDONNEES}),
+            ]
+        return [
+            (None, {"fields": self.ESSENTIELS}),
+            (
+                "Parcours",
+                {
+                    "fields": ["etape", ("date_changement_etape", "commentaire_etape"), "relance_le"],
+                    "description": "Changer l'étape ajoute une ligne datée à l'historique.",
+                },
+            ),
+            ("Situation et projet", {"classes": ["collapse"], "fields": self.SITUATION}),
+            ("Adresse et consentement", {"classes": ["collapse"], "fields": self.COORDONNEES}),
+        ]
+
+    @admin.display(description="quartier", ordering="quartier__nom")
+    def quartier_ou_hors_qpv(self, obj):
+        return obj.quartier.nom if obj.quartier_id else "Hors QPV"
+
+    @admin.display(description="à relancer le", ordering="relance_le")
+    def relance(self, obj):
+        if obj.relance_le is None:
+            return "—"
+        text = date_format(obj.relance_le, "SHORT_DATE_FORMAT")
+        if obj.a_relancer:
+            return format_html('<strong title="Date de relance passée">{} ⚠</strong>', text)
+        return text
+
+    def get_search_results(self, request, queryset, search_term):
+        filtered = queryset
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Phones are stored normalised ("06 07 44 82 97"): "0607448297" or "+33 6 07…" finds them too.
+        try:
+            telephone = normaliser_telephone(search_term)
+        except ValidationError:
+            telephone = ""
+        if telephone:
+            queryset |= filtered.filter(telephone=telephone)
+        return queryset, may_have_duplicates
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            services.ouvrir_historique(porteur=obj, auteur=request.user)
+            return
+        if "etape" in form.changed_data:
+            nouvelle = obj.etape
+            # Save the rest first with the old stage, then let the service write the stage and its dated row.
+            obj.etape = form.initial["etape"]
+            super().save_model(request, obj, form, change)
+            services.changer_etape(
+                porteur=obj,
+                etape=nouvelle,
+                date=form.cleaned_data.get("date_changement_etape"),
+                commentaire=form.cleaned_data.get("commentaire_etape", ""),
+                auteur=request.user,
+            )
+            obj.etape = nouvelle
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Suivi:
+            return super().save_formset(request, form, formset, change)
+        suivis = formset.save(commit=False)
+        for suivi in suivis:
+            if suivi.pk is None:
+                suivi.auteur = request.user
+            suivi.save()
+        for suivi in formset.deleted_objects:
+            suivi.delete()
+        formset.save_m2m()
+        touches = [s for s in suivis if s in formset.new_objects or "relance_le" in _changed(formset, s)]
+        appliquer_relance_des_suivis(porteur=form.instance, suivis=touches)
+
+    @admin.action(description="Passer à l'étape…", permissions=["change"])
+    def passer_a_l_etape(self, request, queryset):
+        form = ChangerEtapeForm(request.POST if "appliquer" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            n = services.changer_etape_en_masse(
+                porteurs=queryset,
+                etape=form.cleaned_data["etape"],
+                date=form.cleaned_data["date"],
+                commentaire=form.cleaned_data["commentaire"],
+                auteur=request.user,
+            )
+            etape = Etape(form.cleaned_data["etape"]).label
+            if n:
+                self.message_user(
+                    request,
+                    f"{n} personne{'s' if n > 1 else ''} passée{'s' if n > 1 else ''} à l'étape « {etape} ».",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(request, f"Les personnes choisies sont déjà à l'étape « {etape} ».", messages.INFO)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Passer à l'étape…",
+            "opts": self.model._meta,
+            "form": form,
+            "porteurs": queryset[:20],
+            "nombre": queryset.count(),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_name": "passer_a_l_etape",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/porteurs/porteur/passer_a_l_etape.html", context)
+
+
+def _changed(formset, instance):
+    for changed, fields in formset.changed_objects:
+        if changed is instance:
+            return fields
+    return []
+
+
+@admin.register(Suivi)
+class SuiviAdmin(LargeTableAdmin):
+    list_display = ["date", "porteur", "type", "lieu", "duree_minutes", "relance_le", "auteur"]
+    list_select_related = ["porteur", "lieu", "auteur"]
+    list_filter = ["type", "lieu"]
+    search_fields = ["porteur__nom", "porteur__prenom"]
+    search_help_text = "Nom ou prénom de la personne."
+    date_hierarchy = "date"
+    autocomplete_fields = ["porteur"]
+    fields = [
+        "porteur",
+        ("date", "type"),
+        ("lieu", "permanence"),
+        "duree_minutes",
+        "notes",
+        "prochaine_etape",
+        "relance_le",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.auteur = request.user
+        super().save_model(request, obj, form, change)
+        if not change or "relance_le" in form.changed_data:
+            services.reporter_relance(porteur=obj.porteur, suivi=obj)
+
+
+@admin.register(ChangementEtape)
+class ChangementEtapeAdmin(LargeTableAdmin):
+    """The history is written by stage changes; a date or a comment may be corrected, not the stage."""
+
+    list_display = ["date", "porteur", "etape", "commentaire", "auteur"]
+    list_select_related = ["porteur", "auteur"]
+    list_filter = ["etape"]
+    search_fields = ["porteur__nom", "porteur__prenom"]
+    date_hierarchy = "date"
+    fields = ["porteur", "etape", "date", "commentaire", "auteur"]
+    readonly_fields = ["porteur", "etape", "auteur"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Orientation)
+class OrientationAdmin(LargeTableAdmin):
+    list_display = ["date", "porteur", "partenaire", "objet", "resultat"]
+    list_select_related = ["porteur", "partenaire"]
+    list_filter = ["partenaire", "resultat"]
+    search_fields = ["porteur__nom", "porteur__prenom", "objet"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["porteur"]
 
 
 @admin.register(Partenaire)
 class PartenaireAdmin(admin.ModelAdmin):
     list_display = ["nom", "sigle", "actif"]
+    list_filter = ["actif"]
     search_fields = ["nom", "sigle"]
-
-
-class SuiviInline(admin.StackedInline):
-    model = Suivi
-    extra = 0
-    fields = ["date", "type", "lieu", "duree_minutes", "notes", "prochaine_etape", "relance_le"]
-
-
-class ChangementEtapeInline(admin.TabularInline):
-    model = ChangementEtape
-    extra = 0
-    fields = ["date", "etape", "commentaire", "auteur"]
-    readonly_fields = ["auteur"]
-
-
-class OrientationInline(admin.TabularInline):
-    model = Orientation
-    extra = 0
-
-
-@admin.register(Porteur)
-class PorteurAdmin(admin.ModelAdmin):
-    list_display = ["nom", "prenom", "telephone", "quartier", "etape", "date_premier_contact", "relance_le"]
-    list_select_related = ["quartier"]
-    list_filter = ["etape", "quartier", "genre"]
-    search_fields = ["nom", "prenom", "telephone", "email"]
-    inlines = [SuiviInline, ChangementEtapeInline, OrientationInline]
-
-
-@admin.register(Suivi)
-class SuiviAdmin(admin.ModelAdmin):
-    list_display = ["date", "porteur", "type", "duree_minutes"]
-    list_select_related = ["porteur"]
-    date_hierarchy = "date"
+    # Django 6 defaults to https; say so now rather than let 5.2 warn on every form.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from citeslab.telephone import normaliser_telephone
 from permanences.models import Lieu, Permanence, Quartier
@@ -131,6 +132,7 @@ class Porteur(models.Model):
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
     objects = PorteurQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["modifie_le"], verbose_name="historique du porteur")
 
     class Meta:
         verbose_name = "porteur de projet"
@@ -237,6 +239,7 @@ class Suivi(models.Model):
     cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
 
     objects = SuiviQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="historique du suivi")
 
     class Meta:
         verbose_name = "suivi"
@@ -270,6 +273,8 @@ class Orientation(models.Model):
     objet = models.CharField("objet", max_length=250, blank=True, help_text="Par ex. « demande de microcrédit ».")
     resultat = models.CharField("résultat", max_length=20, choices=Resultat, default=Resultat.EN_ATTENTE)
     cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    history = HistoricalRecords(verbose_name="historique de l'orientation")
 
     class Meta:
         verbose_name = "orientation"

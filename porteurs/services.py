@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from porteurs.models import ChangementEtape, Etape, Porteur, Suivi
@@ -14,10 +14,18 @@ def creer_porteur(*, auteur=None, **fields) -> Porteur:
     porteur = Porteur(**fields)
     porteur.full_clean()
     porteur.save()
-    ChangementEtape.objects.create(
+    ouvrir_historique(porteur=porteur, auteur=auteur)
+    return porteur
+
+
+def ouvrir_historique(*, porteur: Porteur, auteur=None) -> ChangementEtape:
+    """The first history row of a person just saved: the stage they arrive at, dated from the first contact.
+
+    Shared by creer_porteur and the admin, which saves the person through its own form.
+    """
+    return ChangementEtape.objects.create(
         porteur=porteur, etape=porteur.etape, date=porteur.date_premier_contact, auteur=auteur
     )
-    return porteur
 
 
 @transaction.atomic
@@ -40,11 +48,38 @@ def changer_etape(
 
 
 @transaction.atomic
+def changer_etape_en_masse(
+    *, porteurs, etape: str, date: datetime.date | None = None, commentaire: str = "", auteur=None
+) -> int:
+    """Move several people to a stage at once: one dated row per person who actually changes stage.
+
+    Locks the rows, writes the history with one bulk insert and the stage with one update, whatever the number.
+    """
+    etape = Etape(etape)
+    date = date or timezone.localdate()
+    # A queryset ("select all 100 000") stays a subquery rather than a list of ids.
+    wanted = porteurs.values("pk") if isinstance(porteurs, models.QuerySet) else [p.pk for p in porteurs]
+    pks = list(
+        Porteur.objects.select_for_update().filter(pk__in=wanted).exclude(etape=etape).values_list("pk", flat=True)
+    )
+    ChangementEtape.objects.bulk_create(
+        ChangementEtape(porteur_id=pk, etape=etape, date=date, commentaire=commentaire, auteur=auteur) for pk in pks
+    )
+    Porteur.objects.filter(pk__in=pks).update(etape=etape, modifie_le=timezone.now())
+    return len(pks)
+
+
+@transaction.atomic
 def enregistrer_suivi(*, porteur: Porteur, auteur=None, **fields) -> Suivi:
     """Log a follow-up. Its call-back date becomes the person's; a follow-up without one closes the call-back."""
     suivi = Suivi(porteur=porteur, auteur=auteur, **fields)
     suivi.full_clean()
     suivi.save()
+    reporter_relance(porteur=porteur, suivi=suivi)
+    return suivi
+
+
+def reporter_relance(*, porteur: Porteur, suivi: Suivi) -> None:
+    """The person's call-back date becomes the follow-up's (none closes it). Also used by the admin."""
     Porteur.objects.filter(pk=porteur.pk).update(relance_le=suivi.relance_le, modifie_le=timezone.now())
     porteur.relance_le = suivi.relance_le
-    return suivi

@@ -311,3 +311,26 @@ def test_le_fichier_ics_d_un_atelier_se_telecharge(client):
 
 def test_un_atelier_non_public_n_a_pas_de_fichier_ics(client):
     assert client.get(f"/ateliers/{AtelierFactory(public=False).pk}.ics").status_code == 404
+
+
+def test_derriere_le_proxy_la_limite_compte_l_adresse_vue_par_le_proxy_pas_celle_inventee_par_le_client(
+    client, settings
+):
+    settings.BEHIND_PROXY = True
+    atelier = AtelierFactory(capacite=30)
+    for n in range(5):
+        # A client that invents a new first hop each time is still the same last hop for the proxy.
+        client.post(
+            atelier.get_absolute_url(),
+            donnees(email=f"p{n}@example.org"),
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7",
+            REMOTE_ADDR="127.0.0.1",
+        )
+    bloque = client.post(
+        atelier.get_absolute_url(), donnees(email="p9@example.org"), HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7"
+    )
+    assert bloque.status_code == 429
+    autre = client.post(
+        atelier.get_absolute_url(), donnees(email="voisine@example.org"), HTTP_X_FORWARDED_FOR="198.51.100.20"
+    )
+    assert autre.status_code == 302

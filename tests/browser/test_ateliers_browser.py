@@ -26,14 +26,9 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def serveur(transactional_db, settings, tmp_path):
+def serveur(transactional_db, settings):
     from pytest_django.live_server_helper import LiveServer
 
-    settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
     server = LiveServer("127.0.0.1:8103")
     yield server.url
