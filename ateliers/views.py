@@ -50,7 +50,9 @@ class AtelierDetailView(FormMixin, DetailView):
     )
     def post(self, request, *args, **kwargs):
         if getattr(request, "limited", False):
-            return render(request, "429.html", status=429)
+            response = render(request, "429.html", status=429)
+            response["Retry-After"] = "60"
+            return response
         self.object = self.get_object()
         form = self.get_form()
         if not form.is_valid():

@@ -176,6 +176,7 @@ def test_au_sixieme_envoi_dans_la_minute_la_meme_adresse_recoit_une_page_429_en_
         assert inscrire(client, atelier, email=f"p{n}@example.org").status_code == 302
     response = inscrire(client, atelier, email="p6@example.org")
     assert response.status_code == 429
+    assert response["Retry-After"] == "60"
     assert "Trop de demandes" in response.content.decode()
     assert Inscription.objects.count() == 5
 
