@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PORT ?= 8000
+export PORT
 DEMO_PEOPLE ?= 300
 
 .PHONY: run test install install-dev lint bench backup restore clean

@@ -6,4 +6,4 @@ class CiteslabConfig(AppConfig):
     verbose_name = "CitésLab"
 
     def ready(self):
-        from citeslab import audit  # noqa: F401  (connects the login signals)
+        from citeslab import audit, checks  # noqa: F401  (login signals, deploy checks)

@@ -183,6 +183,13 @@ CACHES = {
         "LOCATION": "citeslab",
     }
 }
+if os.environ.get("DJANGO_CACHE_DIR"):
+    # Several server processes must share the cache, or a change in the admin would reach only the
+    # process that saved it (the public pages are cached under a version key, see permanences/cache.py).
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ["DJANGO_CACHE_DIR"],
+    }
 
 LOGGING = {
     "version": 1,

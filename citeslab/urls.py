@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from ateliers.views import CalendrierView
+from citeslab import views
 from citeslab.security import DeuxFacteursView, healthz
 
 admin.site.site_header = "CitésLab Carcassonne — administration"
@@ -10,10 +10,19 @@ admin.site.site_title = "CitésLab Carcassonne"
 admin.site.index_title = "Tableau de bord"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="citeslab/accueil.html"), name="accueil"),
+    path("", views.AccueilView.as_view(), name="accueil"),
+    path("mentions-legales/", views.MentionsLegalesView.as_view(), name="mentions_legales"),
+    path("donnees-personnelles/", views.DonneesPersonnellesView.as_view(), name="donnees_personnelles"),
+    path("api/data-inclusion.json", views.DataInclusionView.as_view(), name="data_inclusion"),
+    path("", include("permanences.urls")),
+    path("", include("porteurs.urls")),
     path("compte/double-authentification/", DeuxFacteursView.as_view(), name="deux_facteurs"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("ateliers/", include("ateliers.urls")),
     path("ateliers.ics", CalendrierView.as_view(), name="ateliers_ics"),
 ]
+
+handler400 = "citeslab.views.bad_request"
+handler404 = "citeslab.views.page_not_found"
+handler500 = "citeslab.views.server_error"

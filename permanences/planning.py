@@ -82,3 +82,64 @@ def creneaux(debut: datetime.date, fin: datetime.date, *, permanences=None, ferm
             result.append(Creneau(permanence=permanence, date=jour, fermeture=motif))
         jour += datetime.timedelta(days=1)
     return result
+
+
+def lundi(jour: datetime.date) -> datetime.date:
+    return jour - datetime.timedelta(days=jour.weekday())
+
+
+def semaine_iso(valeur: str) -> datetime.date:
+    """The Monday of an ISO week written "2026-W49". Raises ValueError on anything else."""
+    annee, _, semaine = valeur.strip().upper().partition("-W")
+    if not (annee.isdigit() and semaine.isdigit() and len(annee) == 4):
+        raise ValueError(valeur)
+    return datetime.date.fromisocalendar(int(annee), int(semaine), 1)
+
+
+def format_semaine(jour: datetime.date) -> str:
+    annee, semaine, _ = jour.isocalendar()
+    return f"{annee}-W{semaine:02d}"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """Where the chef de projet is today, and when the next walk-in permanence is, seen at `maintenant`."""
+
+    aujourd_hui: list[Creneau]  # today's open slots not yet over
+    prochaine: Creneau | None  # next walk-in slot, when none is left today
+    fermeture_du_jour: str | None  # why today's slots are closed, if they are
+    expire_a: datetime.datetime  # when this answer may change (next slot start or end, or midnight)
+
+
+HORIZON_PROCHAINE = datetime.timedelta(weeks=8)
+
+
+def situation(maintenant: datetime.datetime, *, permanences=None, fermetures=None) -> Situation:
+    """`maintenant` is a naive local (Europe/Paris) datetime; slots are local wall-clock times."""
+    aujourd_hui = maintenant.date()
+    fin = aujourd_hui + HORIZON_PROCHAINE
+    tous = creneaux(aujourd_hui, fin, permanences=permanences, fermetures=fermetures)
+    du_jour = [c for c in tous if c.date == aujourd_hui]
+    restants = [c for c in du_jour if c.ouvert and c.fin > maintenant]
+    prochaine = None
+    if not any(c.permanence.type == Permanence.Type.ACCUEIL for c in restants):
+        prochaine = next(
+            (c for c in tous if c.ouvert and c.debut > maintenant and c.permanence.type == Permanence.Type.ACCUEIL),
+            None,
+        )
+    fermes = [c.fermeture for c in du_jour if not c.ouvert]
+    bornes = [b for c in du_jour for b in (c.debut, c.fin) if b > maintenant]
+    minuit = datetime.datetime.combine(aujourd_hui + datetime.timedelta(days=1), datetime.time())
+    return Situation(
+        aujourd_hui=restants,
+        prochaine=prochaine,
+        fermeture_du_jour=fermes[0] if fermes and not restants else None,
+        expire_a=min([*bornes, minuit]),
+    )
+
+
+def permanences_et_fermetures(debut: datetime.date, fin: datetime.date):
+    """The two queries `creneaux()` needs, for callers that also want the rows themselves."""
+    permanences = list(Permanence.objects.en_vigueur_entre(debut, fin).select_related("lieu__quartier"))
+    fermetures = list(Fermeture.objects.entre(debut, fin))
+    return permanences, fermetures

@@ -11,13 +11,13 @@ class PorteurAdminForm(forms.ModelForm):
     """The person's form. Phone normalisation happens in Porteur.clean; here, the rules between fields."""
 
     date_changement_etape = forms.DateField(
-        label="date du changement d'étape",
+        label="Date du changement d'étape",
         required=False,
         widget=widgets.AdminDateWidget,
         help_text="Utilisée seulement si l'étape change ; par défaut aujourd'hui.",
     )
     commentaire_etape = forms.CharField(
-        label="commentaire sur le changement d'étape",
+        label="Commentaire sur le changement d'étape",
         required=False,
         max_length=250,
         widget=widgets.AdminTextInputWidget,
@@ -67,10 +67,10 @@ class PorteurAdminForm(forms.ModelForm):
 class ChangerEtapeForm(forms.Form):
     """The intermediate page of the "Passer à l'étape…" action."""
 
-    etape = forms.ChoiceField(label="nouvelle étape", choices=Etape.choices)
-    date = forms.DateField(label="date du changement", initial=timezone.localdate, widget=widgets.AdminDateWidget)
+    etape = forms.ChoiceField(label="Nouvelle étape", choices=Etape.choices)
+    date = forms.DateField(label="Date du changement", initial=timezone.localdate, widget=widgets.AdminDateWidget)
     commentaire = forms.CharField(
-        label="commentaire", required=False, max_length=250, widget=widgets.AdminTextInputWidget
+        label="Commentaire", required=False, max_length=250, widget=widgets.AdminTextInputWidget
     )
 
     def clean_date(self):

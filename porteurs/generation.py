@@ -306,7 +306,7 @@ class Generateur:
             dates = self._dates_suivis(porteur.date_premier_contact, fin_accompagnement)
             relance = None
             # A few people are waiting for a call back: those followed recently, some already overdue.
-            if (today - dates[-1]).days < 90 and porteur.etape in (E.EMERGENCE, E.CREATION) and rng.random() < 0.4:
+            if (today - dates[-1]).days < 120 and porteur.etape in (E.EMERGENCE, E.CREATION) and rng.random() < 0.7:
                 relance = dates[-1] + datetime.timedelta(days=rng.randrange(7, 45))
             porteur.relance_le = relance
             plans.append((parcours, dates, relance))

@@ -37,7 +37,8 @@ class Partenaire(models.Model):
         ordering = ["nom"]
 
     def __str__(self):
-        return f"{self.nom} ({self.sigle})" if self.sigle and self.sigle != self.nom else self.nom
+        # "ADIE (Association pour…)" reads well; "France Travail (…) (France Travail)" does not.
+        return f"{self.nom} ({self.sigle})" if self.sigle and self.sigle not in self.nom else self.nom
 
 
 class PorteurQuerySet(models.QuerySet):

@@ -1,8 +1,17 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from citeslab.roles import AGGLO, CHEF_DE_PROJET
 from citeslab.seed import seed_carcassonne
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Public pages and rate limits live in the cache: no test sees another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

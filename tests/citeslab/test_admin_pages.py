@@ -32,15 +32,6 @@ from tests.porteurs.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _static_files_without_manifest(settings):
-    # DEBUG is off in tests but collectstatic has not run: the manifest storage would fail on every admin page.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User

@@ -18,13 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_check_deploy_passes_with_production_settings():
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright; production never has it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **env,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "une-vraie-cle-secrete-de-production-" + "k" * 40,
         "DJANGO_ALLOWED_HOSTS": "citeslab.carcassonne-agglo.fr",
         "DJANGO_HTTPS": "1",
         "DJANGO_REQUIRE_2FA": "1",
+        "DJANGO_CACHE_DIR": "/tmp/citeslab-cache-check",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -8,7 +8,13 @@ from django.utils import timezone
 from porteurs.models import ChangementEtape, Etape, Porteur, Suivi
 from tests.permanences.factories import QuartierFactory
 from tests.porteurs.admin_helpers import form_data
-from tests.porteurs.factories import ChangementEtapeFactory, OrientationFactory, PorteurFactory, SuiviFactory
+from tests.porteurs.factories import (
+    ChangementEtapeFactory,
+    OrientationFactory,
+    PartenaireFactory,
+    PorteurFactory,
+    SuiviFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -348,7 +354,7 @@ def test_index_block_is_not_shown_to_the_agglo(agglo_client):
 # The Agglo sees aggregates only
 
 
-@pytest.mark.parametrize("model", ["porteur", "suivi", "orientation", "changementetape"])
+@pytest.mark.parametrize("model", ["porteur", "suivi", "orientation", "changementetape", "partenaire"])
 def test_agglo_gets_403_on_the_porteurs_admin_pages(agglo_client, model):
     porteur = PorteurFactory()
     obj = {
@@ -356,6 +362,7 @@ def test_agglo_gets_403_on_the_porteurs_admin_pages(agglo_client, model):
         "suivi": SuiviFactory(porteur=porteur),
         "orientation": OrientationFactory(porteur=porteur),
         "changementetape": ChangementEtapeFactory(porteur=porteur),
+        "partenaire": PartenaireFactory(),
     }[model]
     assert agglo_client.get(reverse(f"admin:porteurs_{model}_changelist")).status_code == 403
     assert agglo_client.get(reverse(f"admin:porteurs_{model}_add")).status_code == 403

@@ -1,3 +1,5 @@
+import os
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -33,5 +35,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Compte de démonstration créé : {username} / {password}"))
         self.stdout.write(
             "Comptes de démonstration : chef / demo-chef-de-projet, agglo / demo-agglo-bilan, "
-            "admin / demo-administrateur (http://127.0.0.1:8000/admin/)"
+            f"admin / demo-administrateur (http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/)"
         )

@@ -1,0 +1,114 @@
+import datetime
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from citeslab.views import json_ld, schema_bureau
+from permanences.cache import PagePublique
+from permanences.models import Permanence
+from permanences.opening_hours import osm_opening_hours
+from permanences.planning import creneaux, format_semaine, jour_ferie, lundi, permanences_et_fermetures, semaine_iso
+
+PREMIERE_ANNEE = 2018
+
+
+class SemaineView(PagePublique, TemplateView):
+    """The weekly table of the press kit for one week (`?semaine=2026-W49`), closures in place of slots."""
+
+    template_name = "permanences/semaine.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        aujourd_hui = timezone.localdate()
+        self.cette_semaine = lundi(aujourd_hui)
+        valeur = request.GET.get("semaine")
+        if valeur:
+            try:
+                self.debut = semaine_iso(valeur)
+            except ValueError:
+                raise Http404("Semaine inconnue : écrivez-la sous la forme 2026-W49.") from None
+            # Bounded, so that crawlers cannot fill the cache with centuries of empty weeks.
+            if not PREMIERE_ANNEE <= self.debut.year <= aujourd_hui.year + 2:
+                raise Http404("Cette semaine est en dehors du planning publié.")
+        else:
+            self.debut = self.cette_semaine
+        return super().dispatch(request, *args, **kwargs)
+
+    def parties_cle(self):
+        return ("semaine", self.debut, timezone.localdate(), self.request.get_host())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        debut, fin = self.debut, self.debut + datetime.timedelta(days=6)
+        permanences, fermetures = permanences_et_fermetures(debut, fin)
+        semaine = creneaux(debut, fin, permanences=permanences, fermetures=fermetures)
+
+        # Rows: Monday to Friday, plus a weekend day only if a slot falls on it.
+        jours_ouverts = {c.date.weekday() for c in semaine}
+        lignes = []
+        for decalage in range(7):
+            jour = debut + datetime.timedelta(days=decalage)
+            if decalage >= 5 and decalage not in jours_ouverts:
+                continue
+            du_jour = [c for c in semaine if c.date == jour]
+            lignes.append(
+                {
+                    "date": jour,
+                    "aujourd_hui": jour == timezone.localdate(),
+                    "matin": [c for c in du_jour if c.permanence.debut.hour < 12],
+                    "apres_midi": [c for c in du_jour if c.permanence.debut.hour >= 12],
+                }
+            )
+
+        accueil = [p for p in permanences if p.type == Permanence.Type.ACCUEIL]
+        lieux = {}
+        for permanence in accueil:
+            lieux.setdefault(permanence.lieu, []).append(permanence)
+        quartiers = {}
+        for lieu, slots in lieux.items():
+            quartiers.setdefault(lieu.quartier, []).extend(slots)
+
+        precedente = format_semaine(debut - datetime.timedelta(weeks=1))
+        suivante = format_semaine(debut + datetime.timedelta(weeks=1))
+        base = reverse("permanences:semaine")
+        context.update(
+            {
+                "debut": debut,
+                "fin": debut + datetime.timedelta(days=4),
+                "est_cette_semaine": debut == self.cette_semaine,
+                "lignes": lignes,
+                "fermetures": fermetures,
+                "feries": [
+                    (ligne["date"], jour_ferie(ligne["date"])) for ligne in lignes if jour_ferie(ligne["date"])
+                ],
+                "lieux": [
+                    {
+                        "lieu": lieu,
+                        "permanences": sorted(slots, key=lambda p: (p.jour, p.debut)),
+                        "osm": osm_opening_hours(slots),
+                    }
+                    for lieu, slots in sorted(lieux.items(), key=lambda item: min((p.jour, p.debut) for p in item[1]))
+                ],
+                "quartiers": [
+                    {"quartier": quartier, "permanences": sorted(slots, key=lambda p: (p.jour, p.debut))}
+                    for quartier, slots in sorted(
+                        quartiers.items(), key=lambda item: (item[0] is None, item[0].ordre if item[0] else 0)
+                    )
+                ],
+                "lien_precedente": (
+                    f"{base}?semaine={precedente}"
+                    if (debut - datetime.timedelta(weeks=1)).year >= PREMIERE_ANNEE
+                    else None
+                ),
+                "lien_suivante": (
+                    f"{base}?semaine={suivante}"
+                    if (debut + datetime.timedelta(weeks=1)).year <= self.cette_semaine.year + 2
+                    else None
+                ),
+                "lien_cette_semaine": base,
+                "osm_horaires": osm_opening_hours(accueil),
+                "json_ld": json_ld(schema_bureau(self.request, context["bureau"], permanences)),
+            }
+        )
+        return context

@@ -1,0 +1,133 @@
+"""The public "j'ai un projet" form."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+
+from citeslab.telephone import normaliser_telephone
+from permanences.models import Quartier
+
+AUTRE_QUARTIER = "autre"
+MESSAGE_JOINDRE = "Indiquez un numéro de téléphone ou une adresse électronique, pour qu'on puisse vous répondre."
+
+
+class ContactForm(forms.Form):
+    prenom = forms.CharField(
+        label="Prénom",
+        max_length=100,
+        error_messages={"required": "Indiquez votre prénom."},
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    nom = forms.CharField(
+        label="Nom",
+        max_length=100,
+        error_messages={"required": "Indiquez votre nom."},
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    telephone = forms.CharField(
+        label="Téléphone",
+        max_length=20,
+        required=False,
+        help_text="Par exemple 06 12 34 56 78.",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label="Adresse électronique",
+        max_length=254,
+        required=False,
+        help_text="Par exemple nom@exemple.fr.",
+        error_messages={"invalid": "Cette adresse électronique n'est pas valide (par exemple nom@exemple.fr)."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    quartier = forms.ChoiceField(
+        label="Votre quartier",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez votre quartier, ou « Autre quartier / je ne sais pas ».",
+            "invalid_choice": "Choisissez un quartier de la liste.",
+        },
+    )
+    idee = forms.CharField(
+        label="Votre idée, en quelques lignes",
+        max_length=2000,
+        help_text="Quelle activité voulez-vous créer ? Où en êtes-vous ? Quelques mots suffisent.",
+        error_messages={
+            "required": "Décrivez votre idée en quelques mots.",
+            "max_length": "Votre texte est trop long : 2000 caractères au plus (il en fait %(show_value)d).",
+        },
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    consentement = forms.BooleanField(
+        label="J'accepte que le CitésLab garde ces informations pour me recontacter et m'accompagner.",
+        error_messages={"required": "Cochez cette case pour que nous puissions garder vos coordonnées."},
+    )
+    # Honeypot: hidden from people by the stylesheet, filled in by simple bots.
+    site_web = forms.CharField(label="Ne pas remplir ce champ", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quartier"].choices = [
+            *((str(pk), nom) for pk, nom in Quartier.objects.values_list("pk", "nom")),
+            (AUTRE_QUARTIER, "Autre quartier / je ne sais pas"),
+        ]
+        self.fields["site_web"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset("Vous", "prenom", "nom"),
+            Fieldset("Pour vous joindre (au moins l'un des deux)", "telephone", "email"),
+            Field("quartier"),
+            Field("idee"),
+            Div("site_web", css_class="pot"),
+            HTML('{% include "porteurs/_notice_donnees.html" %}'),
+            Field("consentement"),
+        )
+
+    @property
+    def est_un_robot(self) -> bool:
+        return bool(self.cleaned_data.get("site_web"))
+
+    def clean_prenom(self):
+        return self.cleaned_data["prenom"].strip()
+
+    def clean_nom(self):
+        return self.cleaned_data["nom"].strip()
+
+    def clean_telephone(self):
+        try:
+            return normaliser_telephone(self.cleaned_data["telephone"])
+        except ValidationError as exc:
+            raise ValidationError(
+                "Ce numéro de téléphone n'est pas valide : 10 chiffres, par exemple 06 12 34 56 78.",
+                code=exc.code,
+            ) from exc
+
+    def clean_quartier(self):
+        valeur = self.cleaned_data["quartier"]
+        if valeur == AUTRE_QUARTIER:
+            return None
+        return Quartier(pk=int(valeur))
+
+    def clean_idee(self):
+        idee = self.cleaned_data["idee"].strip()
+        if len(idee) < 10:
+            raise ValidationError("Dites-en un peu plus sur votre idée (au moins 10 caractères).", code="trop_court")
+        return idee
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("telephone")
+            and not cleaned.get("email")
+            and "telephone" not in self.errors
+            and "email" not in self.errors
+        ):
+            # Next to the first of the two fields, under the legend that says "at least one of the two".
+            self.add_error("telephone", ValidationError(MESSAGE_JOINDRE, code="joindre"))
+        return cleaned
+
+    def champs_porteur(self) -> dict:
+        """What the form stores on the person; the view adds stage, source and dates."""
+        return {name: self.cleaned_data[name] for name in ("prenom", "nom", "telephone", "email", "quartier", "idee")}
