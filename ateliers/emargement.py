@@ -5,9 +5,9 @@ import io
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from ateliers.models import Atelier
+from citeslab.templatetags.public import date_longue
 
 # Blank lines at the bottom for people who turn up without registering.
 LIGNES_VIDES = 3
@@ -18,7 +18,7 @@ def lignes(atelier: Atelier):
 
 
 def _date_longue(atelier: Atelier) -> str:
-    return f"{date_format(timezone.localtime(atelier.debut), 'l j F Y')}, {atelier.horaires}"
+    return f"{date_longue(atelier.debut)}, {atelier.horaires}"
 
 
 def classeur(atelier: Atelier) -> bytes:

@@ -7,13 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from citeslab.telephone import normaliser_telephone
+from citeslab.templatetags.public import heure
 from permanences.models import Lieu, Quartier
-
-
-def heure_fr(moment) -> str:
-    """9 h, 14 h 30: the way French timetables write hours."""
-    moment = timezone.localtime(moment)
-    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
 
 
 class AtelierQuerySet(models.QuerySet):
@@ -75,8 +70,8 @@ class Atelier(models.Model):
 
     @property
     def horaires(self) -> str:
-        """« 9 h – 12 h », in Paris time."""
-        return f"{heure_fr(self.debut)} – {heure_fr(self.fin)}"
+        """« 9 h – 12 h » in Paris time, written like the rest of the public site (no break inside "9 h")."""
+        return f"{heure(self.debut)} – {heure(self.fin)}"
 
     @property
     def est_commence(self) -> bool:

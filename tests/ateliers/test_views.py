@@ -39,8 +39,15 @@ def test_la_liste_montre_les_ateliers_publics_a_venir_avec_date_heures_et_lieu(c
     page = client.get(reverse("ateliers:liste")).content.decode()
     assert "Atelier Émergence" in page
     assert "Atelier réservé" not in page and "Atelier passé" not in page
-    assert "jeudi" in page and "9 h – 12 h" in page
+    assert "jeudi" in page and "9\u00a0h – 12\u00a0h" in page
     assert "Espace partagé Ozanam, 2 rue Ozanam" in page
+
+
+def test_la_liste_ecrit_le_premier_du_mois_1er_et_les_demi_heures(client):
+    debut = timezone.make_aware(datetime.datetime(2035, 3, 1, 14, 30))
+    AtelierFactory(debut=debut, fin=debut + datetime.timedelta(hours=2))
+    page = client.get(reverse("ateliers:liste")).content.decode()
+    assert "jeudi 1er mars 2035</time>, 14\u00a0h\u00a030 – 16\u00a0h\u00a030" in page
 
 
 def test_la_liste_annonce_les_places_restantes_ou_complet(client):
