@@ -11,6 +11,8 @@ from django.utils.html import format_html
 
 from ateliers import emargement, services
 from ateliers.models import Atelier, Inscription
+from ateliers.resources import AtelierResource, InscriptionResource
+from citeslab.exports import StreamingExportMixin
 
 
 class PeriodeFilter(admin.SimpleListFilter):
@@ -71,7 +73,8 @@ class InscriptionInline(admin.TabularInline):
 
 
 @admin.register(Atelier)
-class AtelierAdmin(admin.ModelAdmin):
+class AtelierAdmin(StreamingExportMixin, admin.ModelAdmin):
+    resource_classes = [AtelierResource]
     list_display = [
         "titre",
         "theme",
@@ -182,7 +185,8 @@ class AtelierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(admin.ModelAdmin):
+class InscriptionAdmin(StreamingExportMixin, admin.ModelAdmin):
+    resource_classes = [InscriptionResource]
     list_display = ["prenom", "nom", "atelier", "statut", "present", "porteur", "cree_le"]
     list_select_related = ["atelier", "porteur"]
     list_filter = ["statut", "present", "atelier__theme"]
