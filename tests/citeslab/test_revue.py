@@ -1,8 +1,14 @@
 """What a walk through the portal as its users found, kept from coming back."""
 
 import io
+import re
+from html import unescape
+from types import SimpleNamespace
 
 import openpyxl
+import pytest
+from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,3 +77,38 @@ def test_report_xlsx_prints_one_page_wide_with_its_header_on_every_page(agglo_cl
     assert chiffres.print_title_rows == "$3:$3"
     assert chiffres.cell(3, 2).alignment.horizontal == "right"
     assert chiffres.cell(3, 1).alignment.horizontal != "right"
+
+
+def _texte_visible(html):
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", html, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize("nom", ["accueil", "permanences:semaine", "ateliers:liste", "porteurs:contact"])
+def test_public_pages_keep_french_punctuation_on_the_line_of_its_word(client, seeded, nom):
+    AtelierFactory()
+    texte = _texte_visible(client.get(reverse(nom)).content.decode())
+    # An ordinary space before ? : ; ! » (or after «) lets a phone break the line right there.
+    assert not re.findall(r"\w [?:;!»]|« ", texte)
+
+
+def test_contact_form_quartier_error_keeps_the_quotes_on_the_choice(client, seeded):
+    page = client.post(reverse("porteurs:contact"), {"prenom": "Karim", "nom": "Essai"}).content.decode()
+    assert "«\u00a0Autre quartier / je ne sais pas\u00a0»" in unescape(page)
+
+
+def test_workshop_slots_in_the_week_table_link_to_the_workshops_where_one_registers(client, seeded):
+    page = client.get(reverse("permanences:semaine")).content.decode()
+    assert f'<a class="cell-atelier" href="{reverse("ateliers:liste")}">Ateliers Émergence</a>' in page
+
+
+def test_todays_workshop_slot_on_the_home_page_links_to_the_workshops(db):
+    html = render_to_string("citeslab/_creneau.html", {"creneau": SimpleNamespace(lieu=None)})
+    assert f'<a href="{reverse("ateliers:liste")}">sur inscription</a>' in html
+
+
+def test_seed_message_counts_one_convention_in_the_singular(db):
+    sortie = io.StringIO()
+    call_command("seed_carcassonne", stdout=sortie)
+    assert "1 convention." in sortie.getvalue()
+    assert "7 lieux" in sortie.getvalue()
