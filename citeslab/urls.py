@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("porteurs.urls")),
     path("compte/double-authentification/", DeuxFacteursView.as_view(), name="deux_facteurs"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("bilan/", include("citeslab.bilan_urls")),
     path("ateliers/", include("ateliers.urls")),
