@@ -112,3 +112,19 @@ def test_seed_message_counts_one_convention_in_the_singular(db):
     call_command("seed_carcassonne", stdout=sortie)
     assert "1 convention." in sortie.getvalue()
     assert "7 lieux" in sortie.getvalue()
+
+
+def test_report_page_leads_back_to_the_dashboard_and_logs_out(agglo_client):
+    annee = timezone.localdate().year - 1
+    page = agglo_client.get(reverse("bilan:annee", args=[annee])).content.decode()
+    assert f'action="{reverse("admin:logout")}"' in page
+    assert f'href="{reverse("admin:index")}"' in page
+    assert agglo_client.post(reverse("admin:logout")).status_code in (200, 302)
+    assert agglo_client.get(reverse("bilan:annee", args=[annee])).status_code == 302
+
+
+def test_favicon_ico_leads_to_the_site_icon_instead_of_a_404(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg")
+    assert "favicon" in response["Location"]
