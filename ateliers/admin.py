@@ -109,9 +109,10 @@ class AtelierAdmin(StreamingExportMixin, admin.ModelAdmin):
         # Seats added or registrations cancelled here go to the waiting list, as on the public site.
         promues = services.remplir_places_libres(atelier=form.instance)
         if promues:
+            s = "s" if len(promues) > 1 else ""
             self.message_user(
                 request,
-                f"{len(promues)} personne(s) de la liste d'attente confirmée(s) et prévenue(s) par courriel.",
+                f"{len(promues)} personne{s} de la liste d'attente confirmée{s} et prévenue{s} par courriel.",
                 messages.INFO,
             )
 

@@ -57,7 +57,10 @@ class BilanView(BilanAccessMixin, TemplateView):
             }
             for n, tableau in enumerate(bilan.tableaux)
         ]
-        context["annees"] = range(timezone.localdate().year, PREMIERE_ANNEE - 1, -1)
+        aujourd_hui = timezone.localdate()
+        context["annees"] = range(aujourd_hui.year, PREMIERE_ANNEE - 1, -1)
+        # The current year is a year so far: said plainly, or its figures read as a drop against a full year.
+        context["arrete_le"] = aujourd_hui if bilan.annee == aujourd_hui.year else None
         context["formats"] = FORMATS_BILAN
         return context
 

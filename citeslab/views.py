@@ -6,10 +6,11 @@ import json
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.generic import TemplateView, View
+from django.views.generic import RedirectView, TemplateView, View
 
 from ateliers.models import Atelier
 from financement.models import Contribution, Convention
@@ -300,3 +301,12 @@ def server_error(request):
 
 def bad_request(request, exception):
     return render(request, "400.html", status=400)
+
+
+class FaviconView(RedirectView):
+    """Browsers ask /favicon.ico on pages that name no icon (the admin's): a 404 in every staff console otherwise."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")
