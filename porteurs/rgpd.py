@@ -6,10 +6,12 @@ next steps, referral subjects, stage comments, and the same fields of their work
 """
 
 import datetime
+import json
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import DateField, F, Max, OuterRef, Q, Subquery
+from django.db.models import DateField, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncYear
 from django.utils import timezone
 
@@ -115,3 +117,96 @@ def _anonymiser_historique(pks):
         history = getattr(model, "history", None)
         if history is not None:
             history.filter(Q(**{f"{key}__in": pks})).update(**fields)
+
+
+# Subject access (droit d'accès): everything held about a person, in one document
+
+
+HISTORY_TYPES = {"+": "création", "~": "modification", "-": "suppression"}
+
+
+def _valeurs(obj, exclude=()):
+    """The row's fields, as a person would read them: labels of choices, names of related rows."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        if field.is_relation:
+            # Related rows are select_related by the caller: str() costs no query.
+            values[field.name] = str(getattr(obj, field.name)) if getattr(obj, field.attname) is not None else None
+        elif field.choices:
+            values[field.name] = getattr(obj, f"get_{field.name}_display")()
+        else:
+            values[field.name] = getattr(obj, field.attname)
+    return values
+
+
+def _historique(model, key, pks):
+    """History rows of a model for these people, grouped by person; one query per model."""
+    history = getattr(model, "history", None)
+    if history is None:
+        return {}
+    tracked = {f.attname for f in model._meta.concrete_fields} | {"id"}
+    grouped = {}
+    for row in history.filter(**{f"{key}__in": pks}).select_related("history_user").order_by("history_date"):
+        grouped.setdefault(getattr(row, key), []).append(
+            {
+                "date": row.history_date,
+                "type": HISTORY_TYPES.get(row.history_type, row.history_type),
+                "par": row.history_user.get_username() if row.history_user_id else None,
+                "valeurs": {
+                    f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname in tracked
+                },
+            }
+        )
+    return grouped
+
+
+def donnees_personnelles(porteurs) -> list[dict]:
+    """Everything held about each person: identity, follow-ups with notes, referrals, stages, registrations,
+    and the history rows of each. A fixed number of queries, whatever the number of people or rows."""
+    people = list(
+        (porteurs if hasattr(porteurs, "model") else Porteur.objects.filter(pk__in=porteurs))
+        .select_related("quartier")
+        .prefetch_related(
+            Prefetch("suivis", Suivi.objects.select_related("lieu", "permanence", "auteur").order_by("date", "pk")),
+            Prefetch("orientations", Orientation.objects.select_related("partenaire").order_by("date", "pk")),
+            Prefetch("changements_etape", ChangementEtape.objects.select_related("auteur").order_by("date", "pk")),
+            Prefetch("inscriptions", Inscription.objects.select_related("atelier", "quartier").order_by("pk")),
+        )
+        .order_by("pk")
+    )
+    pks = [p.pk for p in people]
+    histories = {
+        "porteur": _historique(Porteur, "id", pks),
+        "suivis": _historique(Suivi, "porteur_id", pks),
+        "orientations": _historique(Orientation, "porteur_id", pks),
+        "inscriptions": _historique(Inscription, "porteur_id", pks),
+    }
+    return [
+        {
+            "identifiant": person.pk,
+            "identite_et_situation": _valeurs(person),
+            "suivis": [_valeurs(s, exclude=("porteur",)) for s in person.suivis.all()],
+            "orientations": [_valeurs(o, exclude=("porteur",)) for o in person.orientations.all()],
+            "etapes": [_valeurs(c, exclude=("porteur",)) for c in person.changements_etape.all()],
+            "inscriptions_aux_ateliers": [_valeurs(i, exclude=("porteur",)) for i in person.inscriptions.all()],
+            "historique_des_modifications": {
+                part: by_person.get(person.pk, []) for part, by_person in histories.items()
+            },
+        }
+        for person in people
+    ]
+
+
+def export_droit_d_acces(porteurs) -> tuple[bytes, int]:
+    """The JSON document handed to the person, and how many people it covers."""
+    personnes = donnees_personnelles(porteurs)
+    document = {
+        "responsable_du_traitement": "Carcassonne Agglo — CitésLab Carcassonne",
+        "exporte_le": timezone.now(),
+        "duree_de_conservation_jours": settings.RGPD_DUREE_CONSERVATION_JOURS,
+        "personnes": personnes,
+    }
+    content = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return content.encode(), len(personnes)
