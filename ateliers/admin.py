@@ -1,19 +1,260 @@
-from django.contrib import admin
+import datetime
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from ateliers import emargement, services
 from ateliers.models import Atelier, Inscription
+from ateliers.resources import AtelierResource, InscriptionResource
+from citeslab.exports import StreamingExportMixin
+
+
+class PeriodeFilter(admin.SimpleListFilter):
+    title = "période"
+    parameter_name = "periode"
+
+    def lookups(self, request, model_admin):
+        return [("a_venir", "À venir"), ("passes", "Passés")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "a_venir":
+            return queryset.a_venir()
+        if self.value() == "passes":
+            return queryset.passes()
+        return queryset
+
+
+class InscriptionFormSet(BaseInlineFormSet):
+    """The admin may move people between statuses, but not confirm more people than there are seats."""
+
+    def clean(self):
+        super().clean()
+        confirmees = sum(
+            1
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("statut") == Inscription.Statut.CONFIRMEE
+        )
+        capacite = self.instance.capacite
+        if capacite and confirmees > capacite:
+            raise ValidationError(
+                f"{confirmees} inscriptions confirmées pour {capacite} places : augmentez le nombre de places "
+                "ou passez des inscriptions en liste d'attente."
+            )
 
 
 class InscriptionInline(admin.TabularInline):
     model = Inscription
+    formset = InscriptionFormSet
     extra = 0
-    fields = ["prenom", "nom", "telephone", "email", "quartier", "statut", "present", "porteur"]
+    fields = ["prenom", "nom", "telephone", "email", "quartier", "statut", "present", "porteur", "fiche_porteur"]
+    readonly_fields = ["fiche_porteur"]
     raw_id_fields = ["porteur"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("porteur", "quartier")
+
+    @admin.display(description="fiche")
+    def fiche_porteur(self, inscription):
+        if not inscription.pk:
+            return "—"
+        if inscription.porteur_id:
+            url = reverse("admin:porteurs_porteur_change", args=[inscription.porteur_id])
+            return format_html('<a href="{}">Voir la fiche</a>', url)
+        url = reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk])
+        return format_html('<a href="{}">Créer la fiche porteur</a>', url)
 
 
 @admin.register(Atelier)
-class AtelierAdmin(admin.ModelAdmin):
-    list_display = ["titre", "theme", "debut", "lieu", "capacite", "public", "inscriptions_ouvertes"]
+class AtelierAdmin(StreamingExportMixin, admin.ModelAdmin):
+    resource_classes = [AtelierResource]
+    list_display = [
+        "titre",
+        "theme",
+        "quand",
+        "lieu",
+        "places",
+        "attente",
+        "presents",
+        "public",
+        "inscriptions_ouvertes",
+    ]
     list_select_related = ["lieu"]
-    list_filter = ["theme", "public"]
+    list_filter = [PeriodeFilter, "theme", "public", "inscriptions_ouvertes", "lieu"]
+    search_fields = ["titre"]
     date_hierarchy = "debut"
+    fieldsets = [
+        (
+            None,
+            {"fields": ["titre", "theme", ("debut", "fin"), "lieu", "capacite", "public", "inscriptions_ouvertes"]},
+        ),
+        ("Présentation sur le site", {"fields": ["description"], "classes": ["collapse"]}),
+    ]
     inlines = [InscriptionInline]
+    actions = ["dupliquer"]
+    change_form_template = "admin/ateliers/atelier/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).avec_effectifs()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Seats added or registrations cancelled here go to the waiting list, as on the public site.
+        promues = services.remplir_places_libres(atelier=form.instance)
+        if promues:
+            self.message_user(
+                request,
+                f"{len(promues)} personne(s) de la liste d'attente confirmée(s) et prévenue(s) par courriel.",
+                messages.INFO,
+            )
+
+    @admin.display(description="date", ordering="debut")
+    def quand(self, atelier):
+        debut = timezone.localtime(atelier.debut)
+        return f"{debut:%d/%m/%Y}, {atelier.horaires}"
+
+    @admin.display(description="places prises", ordering="nb_confirmees")
+    def places(self, atelier):
+        return f"{atelier.nb_confirmees} / {atelier.capacite}"
+
+    @admin.display(description="liste d'attente", ordering="nb_attente")
+    def attente(self, atelier):
+        return atelier.nb_attente
+
+    @admin.display(description="présents", ordering="nb_presents")
+    def presents(self, atelier):
+        return atelier.nb_presents if atelier.est_commence else "—"
+
+    @admin.action(description="Dupliquer une semaine plus tard (sans les inscriptions)")
+    def dupliquer(self, request, queryset):
+        copies = [
+            Atelier(
+                titre=atelier.titre,
+                theme=atelier.theme,
+                description=atelier.description,
+                # Local wall-clock arithmetic: 9 h stays 9 h across a daylight-saving change.
+                debut=timezone.localtime(atelier.debut) + datetime.timedelta(days=7),
+                fin=timezone.localtime(atelier.fin) + datetime.timedelta(days=7),
+                lieu_id=atelier.lieu_id,
+                capacite=atelier.capacite,
+                public=atelier.public,
+                inscriptions_ouvertes=atelier.inscriptions_ouvertes,
+            )
+            for atelier in queryset.order_by("debut")
+        ]
+        copies = Atelier.objects.bulk_create(copies)
+        if len(copies) == 1 and copies[0].pk:
+            self.message_user(request, "Atelier dupliqué : vérifiez sa date et enregistrez.", messages.SUCCESS)
+            return redirect("admin:ateliers_atelier_change", copies[0].pk)
+        self.message_user(request, f"{len(copies)} ateliers dupliqués une semaine plus tard.", messages.SUCCESS)
+        return None
+
+    def get_urls(self):
+        vue = self.admin_site.admin_view
+        return [
+            path("<int:pk>/emargement/", vue(self.emargement_html), name="ateliers_atelier_emargement"),
+            path("<int:pk>/emargement.xlsx", vue(self.emargement_xlsx), name="ateliers_atelier_emargement_xlsx"),
+        ] + super().get_urls()
+
+    def _atelier_visible(self, request, pk):
+        atelier = get_object_or_404(Atelier.objects.select_related("lieu"), pk=pk)
+        if not self.has_view_permission(request, atelier):
+            raise PermissionDenied
+        return atelier
+
+    def emargement_html(self, request, pk):
+        atelier = self._atelier_visible(request, pk)
+        contexte = {
+            **self.admin_site.each_context(request),
+            "atelier": atelier,
+            "lignes": emargement.lignes(atelier),
+            "lignes_vides": range(emargement.LIGNES_VIDES),
+            "title": f"Feuille d'émargement — {atelier.titre}",
+        }
+        return TemplateResponse(request, "admin/ateliers/emargement.html", contexte)
+
+    def emargement_xlsx(self, request, pk):
+        return emargement.reponse_xlsx(self._atelier_visible(request, pk))
+
+
+@admin.register(Inscription)
+class InscriptionAdmin(StreamingExportMixin, admin.ModelAdmin):
+    resource_classes = [InscriptionResource]
+    list_display = ["prenom", "nom", "atelier", "statut", "present", "porteur", "cree_le"]
+    list_select_related = ["atelier", "porteur"]
+    list_filter = ["statut", "present", "atelier__theme"]
+    search_fields = ["nom", "prenom", "email", "telephone"]
+    raw_id_fields = ["atelier", "porteur"]
+    readonly_fields = ["cree_le", "rappel_envoye_le"]
+    actions = ["creer_porteurs", "annuler"]
+
+    @admin.action(description="Créer la fiche porteur (venu par un atelier)", permissions=["change"])
+    def creer_porteurs(self, request, queryset):
+        crees, ignorees = 0, []
+        for inscription in queryset.filter(porteur__isnull=True).select_related("atelier"):
+            if services.porteurs_existants(inscription).exists():
+                ignorees.append(inscription)
+                continue
+            services.creer_porteur_depuis_inscription(inscription=inscription, auteur=request.user)
+            crees += 1
+        if crees:
+            self.message_user(request, f"{crees} fiche(s) porteur créée(s).", messages.SUCCESS)
+        if ignorees:
+            noms = ", ".join(f"{i.prenom} {i.nom}" for i in ignorees)
+            self.message_user(
+                request,
+                f"Fiche possiblement existante (même courriel ou téléphone), à lier à la main : {noms}.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Annuler (la place va à la liste d'attente)", permissions=["change"])
+    def annuler(self, request, queryset):
+        promues = [services.annuler(inscription=inscription) for inscription in queryset.exclude(statut="annulee")]
+        nb_promues = sum(1 for p in promues if p)
+        self.message_user(
+            request,
+            f"{len(promues)} inscription(s) annulée(s), {nb_promues} personne(s) de la liste d'attente confirmée(s).",
+            messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/creer-porteur/",
+                self.admin_site.admin_view(self.creer_porteur_view),
+                name="ateliers_inscription_creer_porteur",
+            ),
+        ] + super().get_urls()
+
+    def creer_porteur_view(self, request, pk):
+        """From a line of the workshop's registrations: confirm, then create the person and link them."""
+        inscription = get_object_or_404(Inscription.objects.select_related("atelier", "porteur"), pk=pk)
+        if not self.has_change_permission(request, inscription) or not request.user.has_perm("porteurs.add_porteur"):
+            raise PermissionDenied
+        retour = reverse("admin:ateliers_atelier_change", args=[inscription.atelier_id])
+        if inscription.porteur_id:
+            self.message_user(request, "Cette inscription est déjà liée à une fiche porteur.", messages.INFO)
+            return redirect(retour)
+        if request.method == "POST":
+            porteur = services.creer_porteur_depuis_inscription(inscription=inscription, auteur=request.user)
+            lien = reverse("admin:porteurs_porteur_change", args=[porteur.pk])
+            self.message_user(
+                request, format_html('Fiche porteur créée : <a href="{}">{}</a>.', lien, porteur), messages.SUCCESS
+            )
+            return redirect(retour)
+        contexte = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Créer la fiche porteur",
+            "inscription": inscription,
+            "existants": services.porteurs_existants(inscription)[:10],
+            "retour": retour,
+        }
+        return TemplateResponse(request, "admin/ateliers/inscription/creer_porteur.html", contexte)

@@ -1,14 +1,22 @@
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from citeslab.telephone import normaliser_telephone
+from citeslab.templatetags.public import heure
 from permanences.models import Lieu, Quartier
 
 
 class AtelierQuerySet(models.QuerySet):
     def a_venir(self):
         return self.filter(fin__gte=timezone.now()).order_by("debut")
+
+    def passes(self):
+        return self.filter(fin__lt=timezone.now())
 
     def publics(self):
         return self.filter(public=True)
@@ -60,6 +68,48 @@ class Atelier(models.Model):
     def get_absolute_url(self):
         return reverse("ateliers:detail", args=[self.pk])
 
+    @property
+    def horaires(self) -> str:
+        """« 9 h – 12 h » in Paris time, written like the rest of the public site (no break inside "9 h")."""
+        return f"{heure(self.debut)} – {heure(self.fin)}"
+
+    @property
+    def est_commence(self) -> bool:
+        return self.debut <= timezone.now()
+
+    @property
+    def accepte_inscriptions(self) -> bool:
+        return self.public and self.inscriptions_ouvertes and not self.est_commence
+
+    @property
+    def places_restantes(self) -> int:
+        """Seats left; needs the `avec_effectifs()` annotation."""
+        return max(self.capacite - self.nb_confirmees, 0)
+
+
+class InscriptionQuerySet(models.QuerySet):
+    def confirmees(self):
+        return self.filter(statut=Inscription.Statut.CONFIRMEE)
+
+    def en_attente(self):
+        return self.filter(statut=Inscription.Statut.ATTENTE)
+
+    def actives(self):
+        return self.exclude(statut=Inscription.Statut.ANNULEE)
+
+    def rappels_a_envoyer(self, jour):
+        """Confirmed registrations with an e-mail, for workshops starting on `jour`, not yet reminded."""
+        debut = timezone.make_aware(datetime.datetime.combine(jour, datetime.time.min))
+        return (
+            self.confirmees()
+            .filter(
+                atelier__debut__gte=debut,
+                atelier__debut__lt=debut + datetime.timedelta(days=1),
+                rappel_envoye_le__isnull=True,
+            )
+            .exclude(email="")
+        )
+
 
 class Inscription(models.Model):
     """A registration to a workshop; never more confirmed than the capacity (see ateliers.services)."""
@@ -92,6 +142,8 @@ class Inscription(models.Model):
     cree_le = models.DateTimeField("inscrit le", auto_now_add=True)
     rappel_envoye_le = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
 
+    objects = InscriptionQuerySet.as_manager()
+
     class Meta:
         verbose_name = "inscription"
         verbose_name_plural = "inscriptions"
@@ -103,3 +155,11 @@ class Inscription(models.Model):
 
     def __str__(self):
         return f"{self.prenom} {self.nom} — {self.atelier.titre}"
+
+    def clean(self):
+        super().clean()
+        if self.telephone:
+            try:
+                self.telephone = normaliser_telephone(self.telephone)
+            except ValidationError as exc:
+                raise ValidationError({"telephone": exc.messages}) from exc

@@ -274,3 +274,17 @@ SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 
 # Personal data: people without contact for this long are anonymised by `purge_personal_data` (run daily).
 RGPD_DUREE_CONSERVATION_JOURS = int(os.environ.get("DJANGO_RGPD_CONSERVATION_JOURS", str(2 * 365)))
+
+# The admin's export/import views only check is_staff, which Agglo users have: require the model's
+# permissions too, so raw data (which names people) stays with the roles allowed to see it.
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+
+# Absolute links in e-mails (cancellation, calendar) are built from this address: no request at cron time.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
+# Workshop registrations per client address (django-ratelimit). The counters live in the "default" cache:
+# in production with several gunicorn workers it must be a shared cache (Redis or Memcached), otherwise each
+# worker counts on its own. Behind the proxy (DJANGO_BEHIND_PROXY) the address is the one the proxy saw.
+ATELIERS_INSCRIPTIONS_PAR_ADRESSE = os.environ.get("DJANGO_ATELIERS_INSCRIPTIONS_PAR_ADRESSE", "5/m")
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)

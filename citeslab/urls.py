@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ateliers.views import CalendrierView
 from citeslab import views
 from citeslab.security import DeuxFacteursView, healthz
 
@@ -18,6 +19,9 @@ urlpatterns = [
     path("compte/double-authentification/", DeuxFacteursView.as_view(), name="deux_facteurs"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("bilan/", include("citeslab.bilan_urls")),
+    path("ateliers/", include("ateliers.urls")),
+    path("ateliers.ics", CalendrierView.as_view(), name="ateliers_ics"),
 ]
 
 handler400 = "citeslab.views.bad_request"

@@ -38,8 +38,16 @@ class Convention(models.Model):
         verbose_name_plural = "conventions de financement"
         ordering = ["-debut"]
         constraints = [
-            models.CheckConstraint(condition=Q(fin__gt=models.F("debut")), name="convention_fin_apres_debut"),
-            models.CheckConstraint(condition=Q(montant_total__gt=0), name="convention_montant_positif"),
+            models.CheckConstraint(
+                condition=Q(fin__gt=models.F("debut")),
+                name="convention_fin_apres_debut",
+                violation_error_message="La fin de la convention doit être postérieure à son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant_total__gt=0),
+                name="convention_montant_positif",
+                violation_error_message="Le montant total doit être positif.",
+            ),
         ]
 
     def __str__(self):
@@ -67,8 +75,16 @@ class Contribution(models.Model):
         verbose_name_plural = "contributions"
         ordering = ["-montant", "financeur__nom"]
         constraints = [
-            models.UniqueConstraint(fields=["convention", "financeur"], name="contribution_unique_par_financeur"),
-            models.CheckConstraint(condition=Q(montant__gt=0), name="contribution_montant_positif"),
+            models.UniqueConstraint(
+                fields=["convention", "financeur"],
+                name="contribution_unique_par_financeur",
+                violation_error_message="Ce financeur a déjà une contribution dans cette convention.",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant__gt=0),
+                name="contribution_montant_positif",
+                violation_error_message="Le montant d'une contribution doit être positif.",
+            ),
         ]
 
     def __str__(self):
@@ -96,7 +112,13 @@ class Versement(models.Model):
         verbose_name = "versement"
         verbose_name_plural = "versements"
         ordering = ["-date"]
-        constraints = [models.CheckConstraint(condition=Q(montant__gt=0), name="versement_montant_positif")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(montant__gt=0),
+                name="versement_montant_positif",
+                violation_error_message="Le montant d'un versement doit être positif.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.montant} € le {self.date:%d/%m/%Y}"

@@ -16,11 +16,13 @@ from django.utils.html import format_html
 
 from ateliers.models import Inscription
 from citeslab import audit
+from citeslab.exports import StreamingExportMixin, StreamingImportExportMixin
 from citeslab.telephone import normaliser_telephone
 from permanences.models import Quartier
 from porteurs import rgpd, services
 from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm
 from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
+from porteurs.resources import OrientationResource, PorteurResource, SuiviResource
 
 
 class EstimatedCountPaginator(Paginator):
@@ -233,7 +235,8 @@ def appliquer_relance_des_suivis(*, porteur, suivis):
 
 
 @admin.register(Porteur)
-class PorteurAdmin(LargeTableAdmin):
+class PorteurAdmin(StreamingImportExportMixin, LargeTableAdmin):
+    resource_classes = [PorteurResource]
     form = PorteurAdminForm
     list_display = [
         "nom",
@@ -434,7 +437,8 @@ def _changed(formset, instance):
 
 
 @admin.register(Suivi)
-class SuiviAdmin(LargeTableAdmin):
+class SuiviAdmin(StreamingExportMixin, LargeTableAdmin):
+    resource_classes = [SuiviResource]
     list_display = ["date", "porteur", "type", "lieu", "duree_minutes", "relance_le", "auteur"]
     list_select_related = ["porteur", "lieu", "auteur"]
     list_filter = ["type", "lieu"]
@@ -477,7 +481,8 @@ class ChangementEtapeAdmin(LargeTableAdmin):
 
 
 @admin.register(Orientation)
-class OrientationAdmin(LargeTableAdmin):
+class OrientationAdmin(StreamingExportMixin, LargeTableAdmin):
+    resource_classes = [OrientationResource]
     list_display = ["date", "porteur", "partenaire", "objet", "resultat"]
     list_select_related = ["porteur", "partenaire"]
     list_filter = ["partenaire", "resultat"]

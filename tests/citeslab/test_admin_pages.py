@@ -157,6 +157,7 @@ CHEF_MODELS = {
     "porteurs.orientation",
     "porteurs.partenaire",
     "ateliers.atelier",
+    "ateliers.inscription",
     "permanences.permanence",
     "permanences.fermeture",
     "permanences.lieu",

@@ -1,0 +1,158 @@
+"""Registrations: the only place that decides who gets a seat.
+
+Every write locks the workshop row first (`SELECT … FOR UPDATE` on PostgreSQL), so the count of confirmed
+registrations and the insert that follows it cannot interleave with another request's. On SQLite, which has
+no row locks, the settings open every transaction with BEGIN IMMEDIATE: writers queue on the database lock
+and the same code stays correct.
+"""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ateliers import emails
+from ateliers.models import Atelier, Inscription
+from permanences.models import Quartier
+from porteurs.models import Porteur
+from porteurs.services import creer_porteur
+
+
+class InscriptionImpossible(Exception):
+    """The registration cannot be taken; the message is French and meant for the resident."""
+
+
+class InscriptionsFermees(InscriptionImpossible):
+    pass
+
+
+class DejaInscrit(InscriptionImpossible):
+    pass
+
+
+def _atelier_verrouille(pk: int) -> Atelier:
+    # The concurrency test replaces this function to show what happens without the lock.
+    return Atelier.objects.select_for_update().get(pk=pk)
+
+
+def _nb_confirmees(atelier: Atelier) -> int:
+    return atelier.inscriptions.confirmees().count()
+
+
+@transaction.atomic
+def inscrire(
+    *,
+    atelier: Atelier,
+    prenom: str,
+    nom: str,
+    telephone: str = "",
+    email: str = "",
+    quartier: Quartier | None = None,
+) -> Inscription:
+    """Register a resident: confirmed while places remain, otherwise on the waiting list.
+
+    Raises InscriptionsFermees when the workshop does not take registrations (any more), DejaInscrit when
+    the same e-mail or phone number already holds a registration, ValidationError on bad data.
+    """
+    atelier = _atelier_verrouille(atelier.pk)
+    if not atelier.accepte_inscriptions:
+        raise InscriptionsFermees("Les inscriptions à cet atelier sont closes.")
+
+    # The same person twice (a double submission, a second try): same name and same contact. A parent who
+    # registers a child with their own phone number is another person and is welcome.
+    meme_contact = Q(email__iexact=email) if email else Q()
+    if telephone:
+        meme_contact |= Q(telephone=telephone)
+    if meme_contact:
+        # Names compared in Python: SQLite folds case for ASCII letters only (È and è differ there).
+        personne = (prenom.strip().casefold(), nom.strip().casefold())
+        memes = atelier.inscriptions.actives().filter(meme_contact).values_list("prenom", "nom")
+        if any((p.strip().casefold(), n.strip().casefold()) == personne for p, n in memes):
+            raise DejaInscrit("Vous êtes déjà inscrit(e) à cet atelier avec ces coordonnées.")
+
+    complet = _nb_confirmees(atelier) >= atelier.capacite
+    inscription = Inscription(
+        atelier=atelier,
+        prenom=prenom,
+        nom=nom,
+        telephone=telephone,
+        email=email,
+        quartier=quartier,
+        statut=Inscription.Statut.ATTENTE if complet else Inscription.Statut.CONFIRMEE,
+    )
+    inscription.full_clean()
+    inscription.save()
+    # After commit: a rolled-back registration must not have been announced.
+    transaction.on_commit(lambda: emails.envoyer_confirmation(inscription), robust=True)
+    return inscription
+
+
+@transaction.atomic
+def annuler(*, inscription: Inscription) -> Inscription | None:
+    """Cancel a registration; a freed seat goes to the first person on the waiting list, who is told.
+
+    Returns the promoted registration, if any. Cancelling twice is harmless.
+    """
+    atelier = _atelier_verrouille(inscription.atelier_id)
+    inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
+    if inscription.statut == Inscription.Statut.ANNULEE:
+        return None
+    inscription.statut = Inscription.Statut.ANNULEE
+    inscription.save(update_fields=["statut"])
+    promues = _promouvoir(atelier)
+    return promues[0] if promues else None
+
+
+def _promouvoir(atelier: Atelier) -> list[Inscription]:
+    """Fill the free seats from the waiting list, first come first served (caller holds the workshop lock)."""
+    if atelier.est_commence:
+        return []
+    libres = atelier.capacite - _nb_confirmees(atelier)
+    if libres <= 0:
+        return []
+    promues = list(atelier.inscriptions.en_attente().order_by("cree_le", "pk").select_for_update()[:libres])
+    Inscription.objects.filter(pk__in=[i.pk for i in promues]).update(statut=Inscription.Statut.CONFIRMEE)
+    for inscription in promues:
+        inscription.statut = Inscription.Statut.CONFIRMEE
+        transaction.on_commit(partial(emails.envoyer_promotion, inscription), robust=True)
+    return promues
+
+
+@transaction.atomic
+def remplir_places_libres(*, atelier: Atelier) -> list[Inscription]:
+    """After the chef de projet adds seats or cancels in the admin: confirm and tell the next people waiting."""
+    return _promouvoir(_atelier_verrouille(atelier.pk))
+
+
+@transaction.atomic
+def creer_porteur_depuis_inscription(*, inscription: Inscription, auteur=None) -> Porteur:
+    """Create the person's record from what they typed when registering, and link the registration to it."""
+    inscription = Inscription.objects.select_for_update().select_related("atelier").get(pk=inscription.pk)
+    if inscription.porteur_id:
+        raise ValidationError("Cette inscription est déjà liée à une fiche porteur.")
+    porteur = creer_porteur(
+        auteur=auteur,
+        prenom=inscription.prenom,
+        nom=inscription.nom,
+        telephone=inscription.telephone,
+        email=inscription.email,
+        quartier=inscription.quartier,
+        source=Porteur.Source.ATELIER,
+        # The first contact was the workshop, unless it is still to come.
+        date_premier_contact=min(timezone.localdate(inscription.atelier.debut), timezone.localdate()),
+    )
+    inscription.porteur = porteur
+    inscription.save(update_fields=["porteur"])
+    return porteur
+
+
+def porteurs_existants(inscription: Inscription):
+    """People who may already be this registrant (same e-mail or phone): link rather than duplicate."""
+    critere = Q(pk__in=[])
+    if inscription.email:
+        critere |= Q(email__iexact=inscription.email)
+    if inscription.telephone:
+        critere |= Q(telephone=inscription.telephone)
+    return Porteur.objects.filter(critere)

@@ -1,0 +1,344 @@
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from ateliers import signatures
+from ateliers.models import Inscription
+from tests.ateliers.factories import AtelierFactory, InscriptionFactory
+from tests.permanences.factories import LieuFactory, QuartierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def jeudi_prochain(heure=9):
+    aujourd_hui = timezone.localdate()
+    jour = aujourd_hui + datetime.timedelta(days=(3 - aujourd_hui.weekday()) % 7 or 7)
+    return timezone.make_aware(datetime.datetime.combine(jour, datetime.time(heure)))
+
+
+def donnees(**extra):
+    return {"prenom": "Yasmina", "nom": "Exemple", "telephone": "", "email": "yasmina@example.org", **extra}
+
+
+def inscrire(client, atelier, **extra):
+    return client.post(reverse("ateliers:detail", args=[atelier.pk]), donnees(**extra))
+
+
+# The list
+
+
+def test_la_liste_montre_les_ateliers_publics_a_venir_avec_date_heures_et_lieu(client):
+    lieu = LieuFactory(nom="Espace partagé Ozanam", adresse="2 rue Ozanam")
+    AtelierFactory(titre="Atelier Émergence", debut=jeudi_prochain(9), lieu=lieu)
+    AtelierFactory(titre="Atelier réservé", public=False)
+    AtelierFactory(titre="Atelier passé", passe=True)
+    page = client.get(reverse("ateliers:liste")).content.decode()
+    assert "Atelier Émergence" in page
+    assert "Atelier réservé" not in page and "Atelier passé" not in page
+    assert "jeudi" in page and "9\u00a0h – 12\u00a0h" in page
+    assert "Espace partagé Ozanam, 2 rue Ozanam" in page
+
+
+def test_la_liste_ecrit_le_premier_du_mois_1er_et_les_demi_heures(client):
+    debut = timezone.make_aware(datetime.datetime(2035, 3, 1, 14, 30))
+    AtelierFactory(debut=debut, fin=debut + datetime.timedelta(hours=2))
+    page = client.get(reverse("ateliers:liste")).content.decode()
+    assert "jeudi 1er mars 2035</time>, 14\u00a0h\u00a030 – 16\u00a0h\u00a030" in page
+
+
+def test_la_liste_annonce_les_places_restantes_ou_complet(client):
+    ouvert = AtelierFactory(capacite=3)
+    InscriptionFactory(atelier=ouvert)
+    complet = AtelierFactory(capacite=1)
+    InscriptionFactory(atelier=complet)
+    page = client.get(reverse("ateliers:liste")).content.decode()
+    assert "2 places restantes" in page
+    assert "Complet — liste d'attente" in page
+
+
+def test_la_liste_fait_le_meme_nombre_de_requetes_quel_que_soit_le_nombre_d_ateliers(
+    client, django_assert_max_num_queries
+):
+    for _ in range(12):
+        InscriptionFactory.create_batch(2, atelier=AtelierFactory())
+    with django_assert_max_num_queries(1):
+        response = client.get(reverse("ateliers:liste"))
+    assert response.content.decode().count("places restantes") == 12
+
+
+# The workshop page
+
+
+def test_la_page_d_un_atelier_montre_le_formulaire_et_les_places_restantes(client, django_assert_max_num_queries):
+    atelier = AtelierFactory(capacite=10)
+    QuartierFactory.create_batch(5)
+    InscriptionFactory.create_batch(3, atelier=atelier)
+    with django_assert_max_num_queries(2):
+        page = client.get(atelier.get_absolute_url()).content.decode()
+    assert "7 places restantes" in page
+    assert 'name="prenom"' in page and 'name="quartier"' in page
+    assert "Autre quartier / je ne sais pas" in page
+
+
+def test_la_page_d_un_atelier_complet_previent_de_la_liste_d_attente(client):
+    atelier = AtelierFactory(capacite=1)
+    InscriptionFactory(atelier=atelier)
+    page = client.get(atelier.get_absolute_url()).content.decode()
+    assert "Complet — liste d'attente" in page
+    assert "vous serez sur la liste d'attente" in page
+
+
+def test_un_atelier_non_public_n_a_pas_de_page(client):
+    assert client.get(AtelierFactory(public=False).get_absolute_url()).status_code == 404
+
+
+def test_un_atelier_passe_n_a_plus_de_formulaire(client):
+    page = client.get(AtelierFactory(passe=True).get_absolute_url()).content.decode()
+    assert "Cet atelier a déjà eu lieu." in page
+    assert 'name="prenom"' not in page
+
+
+# Registering
+
+
+def test_s_inscrire_confirme_et_redirige_vers_une_page_sans_donnees_personnelles_dans_l_url(
+    client, django_capture_on_commit_callbacks
+):
+    atelier = AtelierFactory(capacite=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = inscrire(client, atelier)
+    assert response.status_code == 302
+    assert "yasmina" not in response.url.lower() and "exemple" not in response.url.lower()
+    page = client.get(response.url).content.decode()
+    assert "Votre inscription est confirmée" in page
+    inscription = Inscription.objects.get()
+    assert inscription.statut == Inscription.Statut.CONFIRMEE
+    assert len(mail.outbox) == 1
+
+
+def test_s_inscrire_a_un_atelier_complet_dit_clairement_liste_d_attente(client):
+    atelier = AtelierFactory(capacite=1)
+    InscriptionFactory(atelier=atelier)
+    response = inscrire(client, atelier)
+    page = client.get(response.url).content.decode()
+    assert "Vous êtes sur la liste d'attente" in page
+
+
+def test_s_inscrire_sans_telephone_ni_courriel_affiche_l_erreur_a_cote_du_champ(client):
+    atelier = AtelierFactory()
+    response = inscrire(client, atelier, email="", telephone="")
+    assert response.status_code == 200
+    assert response.context["form"].errors["telephone"] == [
+        "Indiquez un numéro de téléphone ou une adresse électronique pour que nous puissions vous joindre."
+    ]
+    assert not Inscription.objects.exists()
+
+
+def test_s_inscrire_avec_un_telephone_invalide_affiche_une_erreur_en_francais(client):
+    response = inscrire(client, AtelierFactory(), email="", telephone="12")
+    assert "Ce numéro de téléphone n'est pas valide" in response.context["form"].errors["telephone"][0]
+
+
+def test_s_inscrire_avec_un_prenom_vide_affiche_une_erreur(client):
+    response = inscrire(client, AtelierFactory(), prenom="")
+    assert response.context["form"].errors["prenom"] == ["Ce champ est obligatoire."]
+
+
+def test_s_inscrire_normalise_le_telephone(client):
+    inscrire(client, AtelierFactory(), email="", telephone="+33612345678")
+    assert Inscription.objects.get().telephone == "06 12 34 56 78"
+
+
+def test_s_inscrire_deux_fois_avec_le_meme_courriel_est_refuse_avec_un_message(client):
+    atelier = AtelierFactory()
+    inscrire(client, atelier)
+    response = inscrire(client, atelier)
+    assert "Vous êtes déjà inscrit(e) à cet atelier" in response.content.decode()
+    assert Inscription.objects.count() == 1
+
+
+def test_s_inscrire_a_un_atelier_ferme_est_refuse_avec_un_message(client):
+    atelier = AtelierFactory()
+    page = client.get(atelier.get_absolute_url())  # the form was loaded while open…
+    assert page.status_code == 200
+    atelier.inscriptions_ouvertes = False
+    atelier.save()
+    response = inscrire(client, atelier)  # …and sent after the chef de projet closed registrations
+    assert "Les inscriptions à cet atelier sont closes." in response.content.decode()
+
+
+def test_s_inscrire_avec_un_quartier(client):
+    quartier = QuartierFactory(nom="Grazailles")
+    inscrire(client, AtelierFactory(), quartier=quartier.pk)
+    assert Inscription.objects.get().quartier == quartier
+
+
+def test_au_sixieme_envoi_dans_la_minute_la_meme_adresse_recoit_une_page_429_en_francais(client):
+    atelier = AtelierFactory(capacite=20)
+    for n in range(5):
+        assert inscrire(client, atelier, email=f"p{n}@example.org").status_code == 302
+    response = inscrire(client, atelier, email="p6@example.org")
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Trop de demandes" in response.content.decode()
+    assert Inscription.objects.count() == 5
+
+
+def test_la_limite_est_par_adresse_une_autre_adresse_peut_s_inscrire(client):
+    atelier = AtelierFactory(capacite=20)
+    for n in range(6):
+        inscrire(client, atelier, email=f"p{n}@example.org")
+    response = client.post(atelier.get_absolute_url(), donnees(email="autre@example.org"), REMOTE_ADDR="192.0.2.44")
+    assert response.status_code == 302
+
+
+def test_la_limite_ne_gene_pas_la_consultation(client):
+    atelier = AtelierFactory()
+    for _ in range(10):
+        assert client.get(atelier.get_absolute_url()).status_code == 200
+
+
+# The signed link
+
+
+def lien(inscription, nom="ateliers:annulation"):
+    return reverse(nom, args=[signatures.jeton(inscription)])
+
+
+def test_le_lien_signe_ne_contient_que_l_identifiant_de_l_inscription():
+    inscription = InscriptionFactory(nom="Durandal", email="secret@example.org")
+    url = lien(inscription)
+    assert "durandal" not in url.lower() and "secret" not in url.lower()
+    assert signatures.inscription_du_jeton(signatures.jeton(inscription)) == inscription
+
+
+def test_le_courriel_de_confirmation_contient_le_lien_d_annulation_qui_fonctionne(
+    client, django_capture_on_commit_callbacks
+):
+    atelier = AtelierFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        inscrire(client, atelier)
+    url = re.search(r"https?://[^/]+(/ateliers/inscription/\S+/annuler/)", mail.outbox[0].body).group(1)
+    assert "Annuler mon inscription" in client.get(url).content.decode()
+
+
+def test_ouvrir_le_lien_d_annulation_n_annule_pas(client):
+    inscription = InscriptionFactory()
+    response = client.get(lien(inscription))
+    assert "Oui, annuler mon inscription" in response.content.decode()
+    inscription.refresh_from_db()
+    assert inscription.statut == Inscription.Statut.CONFIRMEE
+
+
+def test_confirmer_l_annulation_libere_la_place_et_promeut_la_liste_d_attente(
+    client, django_capture_on_commit_callbacks
+):
+    atelier = AtelierFactory(capacite=1)
+    inscription = InscriptionFactory(atelier=atelier)
+    attente = InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(lien(inscription))
+    assert "Votre inscription est annulée" in response.content.decode()
+    inscription.refresh_from_db()
+    attente.refresh_from_db()
+    assert (inscription.statut, attente.statut) == (Inscription.Statut.ANNULEE, Inscription.Statut.CONFIRMEE)
+    assert [m.to for m in mail.outbox] == [[attente.email]]
+
+
+def test_annuler_une_seconde_fois_dit_que_c_est_deja_fait(client):
+    inscription = InscriptionFactory(statut=Inscription.Statut.ANNULEE)
+    response = client.post(lien(inscription))
+    assert "Inscription déjà annulée" in response.content.decode()
+
+
+def test_annuler_apres_le_debut_de_l_atelier_est_refuse(client):
+    inscription = InscriptionFactory(atelier=AtelierFactory(passe=True))
+    response = client.post(lien(inscription))
+    assert response.status_code == 410
+    inscription.refresh_from_db()
+    assert inscription.statut == Inscription.Statut.CONFIRMEE
+
+
+def test_un_lien_modifie_affiche_une_page_claire_en_francais(client):
+    inscription = InscriptionFactory()
+    jeton = signatures.jeton(inscription)
+    response = client.get(reverse("ateliers:annulation", args=[jeton[:-2] + "xx"]))
+    assert response.status_code == 404
+    assert "Ce lien n'est pas valable" in response.content.decode()
+
+
+def test_un_lien_trop_ancien_affiche_une_page_claire_en_francais(client, monkeypatch):
+    inscription = InscriptionFactory()
+    jeton = signatures.jeton(inscription)
+    monkeypatch.setattr(signatures, "DUREE_VALIDITE", -1)
+    response = client.post(reverse("ateliers:annulation", args=[jeton]))
+    assert response.status_code == 410
+    assert "Ce lien a expiré" in response.content.decode()
+    inscription.refresh_from_db()
+    assert inscription.statut == Inscription.Statut.CONFIRMEE
+
+
+def test_un_lien_signe_pour_autre_chose_est_refuse(client):
+    from django.core import signing
+
+    inscription = InscriptionFactory()
+    autre = signing.dumps(inscription.pk, salt="autre.usage")
+    assert client.get(reverse("ateliers:annulation", args=[autre])).status_code == 404
+
+
+# iCalendar
+
+
+def test_le_flux_ics_contient_les_ateliers_publics_a_venir_avec_fuseau_lieu_et_uid_stable(client):
+    lieu = LieuFactory(nom="FJT Le Viguier", adresse="1 rue du Viguier")
+    atelier = AtelierFactory(titre="Entreprendre au féminin", debut=jeudi_prochain(14), lieu=lieu)
+    AtelierFactory(titre="Atelier réservé", public=False)
+    response = client.get("/ateliers.ics")
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    ics = response.content.decode()
+    assert ics.count("BEGIN:VEVENT") == 1
+    assert "SUMMARY:Entreprendre au féminin" in ics
+    assert f"DTSTART;TZID=Europe/Paris:{jeudi_prochain(14):%Y%m%dT140000}" in ics
+    assert "BEGIN:VTIMEZONE" in ics and "TZID:Europe/Paris" in ics
+    assert "LOCATION:FJT Le Viguier\\, 1 rue du Viguier\\, 11000 Carcassonne" in ics.replace("\r\n ", "")
+    assert "DTSTAMP:" in ics
+    assert f"UID:atelier-{atelier.pk}@" in ics
+    assert f"UID:atelier-{atelier.pk}@" in client.get("/ateliers.ics").content.decode()
+
+
+def test_le_fichier_ics_d_un_atelier_se_telecharge(client):
+    atelier = AtelierFactory()
+    response = client.get(f"/ateliers/{atelier.pk}.ics")
+    assert response["Content-Disposition"] == f'attachment; filename="atelier-{atelier.pk}.ics"'
+    assert response.content.decode().count("BEGIN:VEVENT") == 1
+
+
+def test_un_atelier_non_public_n_a_pas_de_fichier_ics(client):
+    assert client.get(f"/ateliers/{AtelierFactory(public=False).pk}.ics").status_code == 404
+
+
+def test_derriere_le_proxy_la_limite_compte_l_adresse_vue_par_le_proxy_pas_celle_inventee_par_le_client(
+    client, settings
+):
+    settings.BEHIND_PROXY = True
+    atelier = AtelierFactory(capacite=30)
+    for n in range(5):
+        # A client that invents a new first hop each time is still the same last hop for the proxy.
+        client.post(
+            atelier.get_absolute_url(),
+            donnees(email=f"p{n}@example.org"),
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7",
+            REMOTE_ADDR="127.0.0.1",
+        )
+    bloque = client.post(
+        atelier.get_absolute_url(), donnees(email="p9@example.org"), HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7"
+    )
+    assert bloque.status_code == 429
+    autre = client.post(
+        atelier.get_absolute_url(), donnees(email="voisine@example.org"), HTTP_X_FORWARDED_FOR="198.51.100.20"
+    )
+    assert autre.status_code == 302
