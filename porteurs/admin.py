@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from ateliers.models import Inscription
 from citeslab import audit
 from citeslab.exports import StreamingExportMixin, StreamingImportExportMixin
+from citeslab.historique import HistoriqueAdmin
 from citeslab.telephone import normaliser_telephone
 from permanences.models import Quartier
 from porteurs import rgpd, services
@@ -235,7 +236,7 @@ def appliquer_relance_des_suivis(*, porteur, suivis):
 
 
 @admin.register(Porteur)
-class PorteurAdmin(StreamingImportExportMixin, LargeTableAdmin):
+class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [PorteurResource]
     form = PorteurAdminForm
     list_display = [
@@ -437,7 +438,7 @@ def _changed(formset, instance):
 
 
 @admin.register(Suivi)
-class SuiviAdmin(StreamingExportMixin, LargeTableAdmin):
+class SuiviAdmin(StreamingExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [SuiviResource]
     list_display = ["date", "porteur", "type", "lieu", "duree_minutes", "relance_le", "auteur"]
     list_select_related = ["porteur", "lieu", "auteur"]
@@ -481,7 +482,7 @@ class ChangementEtapeAdmin(LargeTableAdmin):
 
 
 @admin.register(Orientation)
-class OrientationAdmin(StreamingExportMixin, LargeTableAdmin):
+class OrientationAdmin(StreamingExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [OrientationResource]
     list_display = ["date", "porteur", "partenaire", "objet", "resultat"]
     list_select_related = ["porteur", "partenaire"]

@@ -101,9 +101,18 @@ def anonymiser(porteurs) -> int:
     return len(pks)
 
 
+INSCRIPTION_ANONYME = {"prenom": ANONYME, "nom": "", "telephone": "", "email": EMAIL_ANONYME}
+
+
 @transaction.atomic
 def anonymiser_inscriptions(inscriptions) -> int:
-    return inscriptions.update(prenom=ANONYME, nom="", telephone="", email=EMAIL_ANONYME)
+    pks = list(inscriptions.values_list("pk", flat=True))
+    for start in range(0, len(pks), 5000):
+        batch = pks[start : start + 5000]
+        Inscription.objects.filter(pk__in=batch).update(**INSCRIPTION_ANONYME)
+        # Earlier versions of the registration hold the same name and contact.
+        Inscription.history.filter(id__in=batch).update(**INSCRIPTION_ANONYME)
+    return len(pks)
 
 
 def _anonymiser_historique(pks):
@@ -112,11 +121,14 @@ def _anonymiser_historique(pks):
         (Porteur, {"prenom": ANONYME, "nom": "", "telephone": "", "email": "", "adresse": "", "idee": ""}, "id"),
         (Suivi, {"notes": "", "prochaine_etape": ""}, "porteur_id"),
         (Orientation, {"objet": ""}, "porteur_id"),
-        (Inscription, {"prenom": ANONYME, "nom": "", "telephone": "", "email": EMAIL_ANONYME}, "porteur_id"),
     ]:
         history = getattr(model, "history", None)
         if history is not None:
             history.filter(Q(**{f"{key}__in": pks})).update(**fields)
+    # A registration's older versions may predate its link to the person: found by the registration's id.
+    Inscription.history.filter(id__in=Inscription.objects.filter(porteur__in=pks).values("pk")).update(
+        **INSCRIPTION_ANONYME
+    )
 
 
 # Subject access (droit d'accès): everything held about a person, in one document
@@ -141,15 +153,23 @@ def _valeurs(obj, exclude=()):
     return values
 
 
-def _historique(model, key, pks):
-    """History rows of a model for these people, grouped by person; one query per model."""
+def _historique(model, key, pks, par_id=None):
+    """History rows of a model for these people, grouped by person; one query per model.
+
+    `par_id`: current rows whose every version belongs to their person, even versions from before the link.
+    """
     history = getattr(model, "history", None)
     if history is None:
         return {}
     tracked = {f.attname for f in model._meta.concrete_fields} | {"id"}
+    rows = history.filter(**{f"{key}__in": pks})
+    owner = {}
+    if par_id is not None:
+        owner = dict(par_id.values_list("pk", key))
+        rows = history.filter(Q(**{f"{key}__in": pks}) | Q(id__in=list(owner)))
     grouped = {}
-    for row in history.filter(**{f"{key}__in": pks}).select_related("history_user").order_by("history_date"):
-        grouped.setdefault(getattr(row, key), []).append(
+    for row in rows.select_related("history_user").order_by("history_date"):
+        grouped.setdefault(owner.get(row.id, getattr(row, key)), []).append(
             {
                 "date": row.history_date,
                 "type": HISTORY_TYPES.get(row.history_type, row.history_type),
@@ -181,7 +201,9 @@ def donnees_personnelles(porteurs) -> list[dict]:
         "porteur": _historique(Porteur, "id", pks),
         "suivis": _historique(Suivi, "porteur_id", pks),
         "orientations": _historique(Orientation, "porteur_id", pks),
-        "inscriptions": _historique(Inscription, "porteur_id", pks),
+        "inscriptions": _historique(
+            Inscription, "porteur_id", pks, par_id=Inscription.objects.filter(porteur__in=pks)
+        ),
     }
     return [
         {

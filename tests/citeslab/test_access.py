@@ -60,6 +60,7 @@ MODEL_VIEWS = {
     "changelist": ("view", "change"),
     "change": ("view", "change"),
     "history": ("view", "change"),
+    "simple_history": ("view", "change"),  # one version of the row, read-only (SIMPLE_HISTORY_REVERT_DISABLED)
     "add": ("add",),
     "delete": ("delete",),
     # Extra views some third-party admins add
@@ -145,9 +146,13 @@ def routes(objects=None):
             found.append(Route(name, reverse(name, kwargs=kwargs)))
         elif name is not None and name.startswith("admin:") and _admin_model_view(name)[0]:
             label, view = _admin_model_view(name)
-            kwargs = {}
-            for converter_name in pattern.pattern.converters:
-                kwargs[converter_name] = pk(label)
+            if view == "simple_history":
+                # django-simple-history's re_path takes the object's id and one of its history rows' ids.
+                obj = objects.get(label)
+                version = obj.history.order_by("history_id").last().history_id if obj is not None else 1
+                found.append(Route(name, reverse(name, args=[pk(label), version]), label, view))
+                continue
+            kwargs = {converter_name: pk(label) for converter_name in pattern.pattern.converters}
             found.append(Route(name, reverse(name, kwargs=kwargs), label, view))
         elif name in KWARGS:
             found.append(Route(name, reverse(name, kwargs=KWARGS[name](objects)) if objects else "/" + route))
