@@ -100,3 +100,26 @@ def test_purge_twice_anonymises_once():
     out = io.StringIO()
     call_command("purge_personal_data", stdout=out)
     assert "0 porteur(s)" in out.getvalue()
+
+
+def test_old_registrations_lose_their_earlier_versions_too():
+    atelier = AtelierFactory(
+        debut=timezone.now() - datetime.timedelta(days=3 * 365),
+        fin=timezone.now() - datetime.timedelta(days=3 * 365 - 1),
+    )
+    old = InscriptionFactory(atelier=atelier, nom="Benali", telephone="06 12 34 56 78")
+    old.telephone = "06 98 76 54 32"
+    old.save()
+    call_command("purge_personal_data", stdout=io.StringIO())
+    assert old.history.count() == 2
+    assert not old.history.exclude(nom="").exists()
+    assert not old.history.exclude(telephone="").exists()
+
+
+def test_a_person_anonymised_loses_the_earlier_versions_of_registrations_linked_to_them_later():
+    porteur = _ancien()
+    inscription = InscriptionFactory(nom="Benali")  # registered first, linked to the person afterwards
+    inscription.porteur = porteur
+    inscription.save()
+    rgpd.anonymiser([porteur.pk])
+    assert not inscription.history.exclude(nom="").exists()
