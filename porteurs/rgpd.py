@@ -51,6 +51,17 @@ def avec_dernier_contact(queryset=None):
     )
 
 
+ANS = {1: "un an", 2: "deux ans", 3: "trois ans", 4: "quatre ans", 5: "cinq ans"}
+
+
+def duree_conservation_texte() -> str:
+    """The retention period as the personal-data page says it ("deux ans"), from the setting the purge uses."""
+    jours = settings.RGPD_DUREE_CONSERVATION_JOURS
+    if jours % 365 == 0 and jours // 365 in ANS:
+        return ANS[jours // 365]
+    return f"{jours} jours"
+
+
 def a_anonymiser(le: datetime.date | None = None):
     """People whose last contact is older than the retention period on a given day (today by default)."""
     le = le or timezone.localdate()

@@ -123,3 +123,11 @@ def test_a_person_anonymised_loses_the_earlier_versions_of_registrations_linked_
     inscription.save()
     rgpd.anonymiser([porteur.pk])
     assert not inscription.history.exclude(nom="").exists()
+
+
+def test_the_personal_data_page_states_the_legal_basis_and_the_period_the_purge_applies(client, settings):
+    settings.RGPD_DUREE_CONSERVATION_JOURS = 3 * 365
+    html = client.get("/donnees-personnelles/").content.decode()
+    assert "mission d&#x27;intérêt public" in html or "mission d'intérêt public" in html
+    assert "article 6.1.e" in html
+    assert "Trois ans après notre dernier contact" in html
