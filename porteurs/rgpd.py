@@ -65,16 +65,22 @@ def duree_conservation_texte() -> str:
 def a_anonymiser(le: datetime.date | None = None):
     """People whose last contact is older than the retention period on a given day (today by default)."""
     le = le or timezone.localdate()
-    return avec_dernier_contact(Porteur.objects.filter(anonymise_le__isnull=True)).filter(
-        dernier_contact__lt=le - duree_conservation()
-    )
+    limite = le - duree_conservation()
+    # The last contact is never before the first: the index on the first contact drops recent people
+    # before any per-person subquery runs.
+    return avec_dernier_contact(
+        Porteur.objects.filter(anonymise_le__isnull=True, date_premier_contact__lt=limite)
+    ).filter(dernier_contact__lt=limite)
 
 
 def bientot_anonymises(jours: int = 30):
     """People who will be anonymised within the next `jours` days unless they are contacted again."""
-    today = timezone.localdate()
-    deja = a_anonymiser(today).values("pk")
-    return a_anonymiser(today + datetime.timedelta(days=jours)).exclude(pk__in=deja)
+    debut = timezone.localdate() - duree_conservation()
+    fin = debut + datetime.timedelta(days=jours)
+    # One pass (shown on the chef de projet's dashboard): due by then, not already due today.
+    return avec_dernier_contact(
+        Porteur.objects.filter(anonymise_le__isnull=True, date_premier_contact__lt=fin)
+    ).filter(dernier_contact__gte=debut, dernier_contact__lt=fin)
 
 
 def inscriptions_a_anonymiser(le: datetime.date | None = None):

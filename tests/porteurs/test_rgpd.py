@@ -131,3 +131,16 @@ def test_the_personal_data_page_states_the_legal_basis_and_the_period_the_purge_
     assert "mission d&#x27;intérêt public" in html or "mission d'intérêt public" in html
     assert "article 6.1.e" in html
     assert "Trois ans après notre dernier contact" in html
+
+
+def test_bientot_anonymises_takes_exactly_the_people_the_purge_will_take_within_the_period():
+    debut = TODAY - rgpd.duree_conservation()
+    people = {
+        jours: PorteurFactory(date_premier_contact=debut + datetime.timedelta(days=jours)) for jours in (-1, 0, 29, 30)
+    }
+    # Someone first seen long ago but followed recently is not concerned.
+    suivi_recent = _ancien()
+    SuiviFactory(porteur=suivi_recent, date=TODAY)
+    soon = set(rgpd.bientot_anonymises(30))
+    assert soon == {people[0], people[29]}
+    assert soon == set(rgpd.a_anonymiser(TODAY + datetime.timedelta(days=30))) - set(rgpd.a_anonymiser(TODAY))
