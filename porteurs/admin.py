@@ -391,6 +391,15 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
 
     @admin.action(description="Exporter toutes les données de la personne (droit d'accès)", permissions=["change"])
     def exporter_donnees_personnelles(self, request, queryset):
+        # A request comes from one person (or a family): "select all" here would be a raw export in disguise.
+        if queryset[: rgpd.DROIT_D_ACCES_MAX + 1].count() > rgpd.DROIT_D_ACCES_MAX:
+            self.message_user(
+                request,
+                f"Le droit d'accès s'exerce personne par personne : choisissez au plus {rgpd.DROIT_D_ACCES_MAX} "
+                "personnes.",
+                messages.ERROR,
+            )
+            return None
         content, nombre = rgpd.export_droit_d_acces(queryset)
         audit.export(request, "droit d'accès", "json", nombre)
         response = HttpResponse(content, content_type="application/json; charset=utf-8")

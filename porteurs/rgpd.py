@@ -151,6 +151,8 @@ def _anonymiser_historique(pks):
 # Subject access (droit d'accès): everything held about a person, in one document
 
 
+DROIT_D_ACCES_MAX = 10  # people in one subject-access file
+
 HISTORY_TYPES = {"+": "création", "~": "modification", "-": "suppression"}
 
 

@@ -82,6 +82,15 @@ def test_subject_access_export_queries_do_not_grow_with_people_or_rows(chef_clie
     assert len(big.captured_queries) == len(small.captured_queries)
 
 
+def test_subject_access_export_refuses_a_whole_list(chef_client, caplog):
+    people = PorteurFactory.create_batch(11)
+    with caplog.at_level(logging.INFO, logger="citeslab.audit"):
+        response = _action(chef_client, "exporter_donnees_personnelles", people)
+    assert response.status_code == 302
+    assert "Content-Disposition" not in response
+    assert not [r for r in caplog.records if r.name == "citeslab.audit" and "export" in r.getMessage()]
+
+
 def test_subject_access_export_is_logged_without_personal_data(chef_client, caplog):
     porteur = _personne()
     with caplog.at_level(logging.INFO, logger="citeslab.audit"):
