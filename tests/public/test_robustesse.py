@@ -114,3 +114,11 @@ def test_a_registration_without_csrf_token_is_refused_with_a_french_page(atelier
     assert response.status_code == 403
     assert "Le formulaire a expiré" in response.content.decode()
     assert not Inscription.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_oversized_registration_is_refused_cleanly(atelier_ouvert):
+    response = Client().post(f"/ateliers/{atelier_ouvert.pk}/", {"nom": "x" * 3_000_000, "prenom": "Awa"})
+    assert response.status_code == 400
+    assert "Cette demande n'a pas pu être traitée" in response.content.decode()
+    assert not Inscription.objects.exists()
