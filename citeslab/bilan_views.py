@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from citeslab import audit
 from citeslab.bilan import construire_bilan, formater
 from citeslab.charts import barres
 from citeslab.exports import CONTENT_TYPES, FORMATS_BILAN, ecrire_bilan, nom_fichier_bilan
@@ -72,6 +73,7 @@ class BilanDownloadView(BilanAccessMixin, View):
         sortie = io.BytesIO()
         ecrire_bilan(construire_bilan(self.get_annee()), fmt, sortie)
         nom = nom_fichier_bilan(annee, fmt)
+        audit.export(request, f"bilan {annee}", fmt)
         response = HttpResponse(sortie.getvalue(), content_type=CONTENT_TYPES["zip" if fmt == "csv" else fmt])
         response["Content-Disposition"] = f'attachment; filename="{nom}"'
         return response

@@ -23,6 +23,7 @@ from django.utils import timezone
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
+from citeslab import audit
 from citeslab import bilan as bilan_module
 
 CHUNK_SIZE = 2000
@@ -391,6 +392,7 @@ class StreamingExportMixin(ExportMixin):
         if hasattr(resource, "prepare_export_queryset"):
             queryset = resource.prepare_export_queryset(queryset)
         nom = f"{self.model._meta.verbose_name_plural.replace(' ', '-')}-{timezone.localdate():%Y-%m-%d}"
+        audit.export(request, f"export {self.model._meta.label_lower}", file_format.get_extension(), queryset.count())
         return reponse_export(
             queryset, cols, file_format.get_extension(), nom, titre=str(self.model._meta.verbose_name_plural)
         )

@@ -18,6 +18,7 @@ from permanences.cache import PagePublique, bureau, memoriser
 from permanences.models import Permanence
 from permanences.opening_hours import osm_opening_hours, schema_org_opening_hours
 from permanences.planning import permanences_et_fermetures, situation
+from porteurs import rgpd
 
 CODE_INSEE_CARCASSONNE = "11069"
 DESCRIPTION = (
@@ -151,6 +152,10 @@ class MentionsLegalesView(PageLegale):
 
 class DonneesPersonnellesView(PageLegale):
     template_name = "citeslab/donnees_personnelles.html"
+
+    def get_context_data(self, **kwargs):
+        # The period the purge applies, so the page never promises another one.
+        return {**super().get_context_data(**kwargs), "conservation": rgpd.duree_conservation_texte()}
 
 
 class DataInclusionView(PagePublique, View):
