@@ -190,6 +190,8 @@ def expected(route: Route, role):
     perms = permissions(role)
     if route.key in PUBLIC:
         return 200
+    if route.key == "favicon":
+        return 301  # permanent redirect to the static icon, for everyone
     if route.key in STAFF:
         return LOGIN if anonymous else 200
     if route.key in BILAN:
