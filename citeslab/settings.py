@@ -212,7 +212,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # HTTPS is assumed in production (behind a proxy that terminates TLS); DJANGO_HTTPS=0 serves plain HTTP.
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
-if env_bool("DJANGO_BEHIND_PROXY", False):
+# Behind a proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For (and overwrites them).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
@@ -261,7 +263,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouillage.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
-if env_bool("DJANGO_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     AXES_IPWARE_PROXY_COUNT = 1
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
@@ -287,4 +289,3 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 # in production with several gunicorn workers it must be a shared cache (Redis or Memcached), otherwise each
 # worker counts on its own. Behind the proxy (DJANGO_BEHIND_PROXY) the address is the one the proxy saw.
 ATELIERS_INSCRIPTIONS_PAR_ADRESSE = os.environ.get("DJANGO_ATELIERS_INSCRIPTIONS_PAR_ADRESSE", "5/m")
-BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)

@@ -20,10 +20,6 @@ def test_small_or_filtered_lists_get_the_exact_count():
 def test_big_unfiltered_list_takes_its_size_from_the_planner_on_postgresql(admin_client_, settings):
     if connection.vendor != "postgresql":
         pytest.skip("pg_class.reltuples only exists on PostgreSQL")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     Porteur.objects.bulk_create(
         Porteur(prenom="Prénom", nom=f"Nom {i:05d}", email=f"p{i}@example.org") for i in range(12_000)
     )
