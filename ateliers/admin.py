@@ -12,7 +12,9 @@ from django.utils.html import format_html
 from ateliers import emargement, services
 from ateliers.models import Atelier, Inscription
 from ateliers.resources import AtelierResource, InscriptionResource
+from citeslab import audit
 from citeslab.exports import StreamingExportMixin
+from citeslab.historique import HistoriqueAdmin
 
 
 class PeriodeFilter(admin.SimpleListFilter):
@@ -73,7 +75,7 @@ class InscriptionInline(admin.TabularInline):
 
 
 @admin.register(Atelier)
-class AtelierAdmin(StreamingExportMixin, admin.ModelAdmin):
+class AtelierAdmin(StreamingExportMixin, HistoriqueAdmin):
     resource_classes = [AtelierResource]
     list_display = [
         "titre",
@@ -109,9 +111,10 @@ class AtelierAdmin(StreamingExportMixin, admin.ModelAdmin):
         # Seats added or registrations cancelled here go to the waiting list, as on the public site.
         promues = services.remplir_places_libres(atelier=form.instance)
         if promues:
+            s = "s" if len(promues) > 1 else ""
             self.message_user(
                 request,
-                f"{len(promues)} personne(s) de la liste d'attente confirmée(s) et prévenue(s) par courriel.",
+                f"{len(promues)} personne{s} de la liste d'attente confirmée{s} et prévenue{s} par courriel.",
                 messages.INFO,
             )
 
@@ -171,6 +174,7 @@ class AtelierAdmin(StreamingExportMixin, admin.ModelAdmin):
 
     def emargement_html(self, request, pk):
         atelier = self._atelier_visible(request, pk)
+        audit.export(request, f"émargement atelier {atelier.pk}", "html")
         contexte = {
             **self.admin_site.each_context(request),
             "atelier": atelier,
@@ -181,11 +185,13 @@ class AtelierAdmin(StreamingExportMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/ateliers/emargement.html", contexte)
 
     def emargement_xlsx(self, request, pk):
-        return emargement.reponse_xlsx(self._atelier_visible(request, pk))
+        atelier = self._atelier_visible(request, pk)
+        audit.export(request, f"émargement atelier {atelier.pk}", "xlsx")
+        return emargement.reponse_xlsx(atelier)
 
 
 @admin.register(Inscription)
-class InscriptionAdmin(StreamingExportMixin, admin.ModelAdmin):
+class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
     resource_classes = [InscriptionResource]
     list_display = ["prenom", "nom", "atelier", "statut", "present", "porteur", "cree_le"]
     list_select_related = ["atelier", "porteur"]

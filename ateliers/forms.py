@@ -19,7 +19,7 @@ class InscriptionForm(forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
-            "telephone": "Un téléphone ou une adresse électronique : au moins l'un des deux.",
+            "telephone": "Un téléphone ou une adresse électronique : au moins l'un des deux.",
             "email": "Pour recevoir la confirmation, le rappel la veille et le lien d'annulation.",
         }
 

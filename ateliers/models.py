@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from citeslab.telephone import normaliser_telephone
 from citeslab.templatetags.public import heure
@@ -52,6 +53,7 @@ class Atelier(models.Model):
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = AtelierQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="historique de l'atelier")
 
     class Meta:
         verbose_name = "atelier"
@@ -143,6 +145,7 @@ class Inscription(models.Model):
     rappel_envoye_le = models.DateTimeField("rappel envoyé le", null=True, blank=True, editable=False)
 
     objects = InscriptionQuerySet.as_manager()
+    history = HistoricalRecords(verbose_name="historique de l'inscription")
 
     class Meta:
         verbose_name = "inscription"

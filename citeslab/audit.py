@@ -43,3 +43,16 @@ def export(request, quoi: str, format: str, lignes: int | None = None):
         format,
         "?" if lignes is None else lignes,
     )
+
+
+def anonymisation(request, identifiants):
+    """An erasure at a person's request: who did it, and the internal numbers of the rows it emptied.
+
+    The numbers identify no one outside the database, and the rows they point to hold no name any more.
+    """
+    logger.info(
+        "anonymisation : compte=%s adresse=%s porteurs=%s",
+        request.user.get_username(),
+        _ip(request),
+        ",".join(str(pk) for pk in identifiants),
+    )

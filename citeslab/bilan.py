@@ -227,7 +227,7 @@ def construire_bilan(annee: int) -> Bilan:
     bilan.tableaux.append(
         _repartition(
             "QPV",
-            "Personnes accompagnées : QPV ou hors QPV",
+            "Personnes accompagnées : QPV ou hors QPV",
             "Lieu de résidence",
             [("qpv", "En quartier prioritaire (QPV)"), ("hors", HORS_QPV)],
             qpv,
@@ -351,7 +351,7 @@ def construire_bilan(annee: int) -> Bilan:
                 ]
                 for theme, texte in Atelier.Theme.choices
             ],
-            note="Inscriptions confirmées ; présence = présents / inscrits confirmés des ateliers déjà passés.",
+            note="Inscriptions confirmées ; présence = présents / inscrits confirmés des ateliers déjà passés.",
             graphique=(0, (1, 4)),
         )
     )
@@ -362,7 +362,7 @@ def construire_bilan(annee: int) -> Bilan:
             titre="Permanences d'accueil tenues par lieu",
             colonnes=[Colonne("Lieu", TEXTE, 44), Colonne(str(annee)), Colonne(str(annee - 1))],
             lignes=[[lieu, permanences[annee].get(lieu, 0), permanences[annee - 1].get(lieu, 0)] for lieu in lieux],
-            note="Créneaux hebdomadaires d'accueil ayant eu lieu : fermetures et jours fériés exclus.",
+            note="Créneaux hebdomadaires d'accueil ayant eu lieu : fermetures et jours fériés exclus.",
             graphique=(0, (1, 2)),
         )
     )
@@ -398,8 +398,8 @@ def construire_bilan(annee: int) -> Bilan:
                 Colonne(f"Reçu {annee - 1}", EUROS, 16),
             ],
             lignes=[fin_ligne(nom) for nom in financeurs],
-            note="Dû : contribution de la convention au prorata de ses jours compris dans l'année. "
-            "Reçu : versements datés de l'année.",
+            note="Dû : contribution de la convention au prorata de ses jours compris dans l'année. "
+            "Reçu : versements datés de l'année.",
             graphique=(0, (2, 3)),
         )
     )

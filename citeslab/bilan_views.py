@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from citeslab import audit
 from citeslab.bilan import construire_bilan, formater
 from citeslab.charts import barres
 from citeslab.exports import CONTENT_TYPES, FORMATS_BILAN, ecrire_bilan, nom_fichier_bilan
@@ -57,7 +58,10 @@ class BilanView(BilanAccessMixin, TemplateView):
             }
             for n, tableau in enumerate(bilan.tableaux)
         ]
-        context["annees"] = range(timezone.localdate().year, PREMIERE_ANNEE - 1, -1)
+        aujourd_hui = timezone.localdate()
+        context["annees"] = range(aujourd_hui.year, PREMIERE_ANNEE - 1, -1)
+        # The current year is a year so far: said plainly, or its figures read as a drop against a full year.
+        context["arrete_le"] = aujourd_hui if bilan.annee == aujourd_hui.year else None
         context["formats"] = FORMATS_BILAN
         return context
 
@@ -69,6 +73,7 @@ class BilanDownloadView(BilanAccessMixin, View):
         sortie = io.BytesIO()
         ecrire_bilan(construire_bilan(self.get_annee()), fmt, sortie)
         nom = nom_fichier_bilan(annee, fmt)
+        audit.export(request, f"bilan {annee}", fmt)
         response = HttpResponse(sortie.getvalue(), content_type=CONTENT_TYPES["zip" if fmt == "csv" else fmt])
         response["Content-Disposition"] = f'attachment; filename="{nom}"'
         return response

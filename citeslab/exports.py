@@ -25,6 +25,7 @@ from django.utils import timezone
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
+from citeslab import audit
 from citeslab import bilan as bilan_module
 
 CHUNK_SIZE = 2000
@@ -82,6 +83,10 @@ def bilan_xlsx(bilan, sortie) -> None:
     gras = classeur.add_format({"bold": True})
     titre = classeur.add_format({"bold": True, "font_size": 14})
     entete = classeur.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"})
+    # A figure's header stands right above its figures, which spreadsheets align right.
+    entete_chiffres = classeur.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "align": "right"}
+    )
     formats = {
         # Format codes are locale-neutral: "," and "." display as French Excel's space and decimal comma.
         bilan_module.ENTIER: classeur.add_format({"num_format": "#,##0"}),
@@ -90,18 +95,33 @@ def bilan_xlsx(bilan, sortie) -> None:
         bilan_module.EUROS: classeur.add_format({"num_format": '#,##0.00 "€"'}),
         bilan_module.TEXTE: None,
     }
+    a_gauche = classeur.add_format({"align": "left"})
+
+    def pour_l_impression(feuille, lignes_repetees=None):
+        # Printed for the comité de pilotage: A4, every column on one page wide, the header on every page.
+        feuille.set_paper(9)
+        feuille.fit_to_pages(1, 0)
+        feuille.set_footer(f"&LBilan {bilan.annee} — CitésLab Carcassonne&RPage &P / &N")
+        if lignes_repetees is not None:
+            feuille.repeat_rows(lignes_repetees)
+
     garde = classeur.add_worksheet(f"Bilan {bilan.annee}")
     garde.set_column(0, 0, 28)
     garde.set_column(1, 1, 60)
+    pour_l_impression(garde)
     for i, ligne in enumerate(_page_de_garde(bilan)):
         for j, valeur in enumerate(ligne):
-            garde.write(i, j, valeur, titre if i == 0 else (gras if j == 0 else None))
+            # The years sit beside their labels, not at the far right of a wide column.
+            style = titre if i == 0 else (gras if j == 0 else (a_gauche if isinstance(valeur, int) else None))
+            garde.write(i, j, valeur, style)
     for tableau in bilan.tableaux:
         feuille = classeur.add_worksheet(_nom_feuille(tableau.cle))
+        pour_l_impression(feuille, lignes_repetees=2)
         feuille.write(0, 0, tableau.titre, titre)
         for j, colonne in enumerate(tableau.colonnes):
             feuille.set_column(j, j, colonne.largeur)
-            feuille.write_string(2, j, colonne.titre, entete)
+            chiffres = j > 0 and (colonne.type != bilan_module.TEXTE or tableau.types_lignes is not None)
+            feuille.write_string(2, j, colonne.titre, entete_chiffres if chiffres else entete)
         for i, ligne in enumerate(tableau.lignes):
             for j, valeur in enumerate(ligne):
                 fmt = formats[tableau.type_cellule(i, j)]
@@ -435,6 +455,7 @@ class StreamingExportMixin(ExportMixin):
         if hasattr(resource, "prepare_export_queryset"):
             queryset = resource.prepare_export_queryset(queryset)
         nom = f"{self.model._meta.verbose_name_plural.replace(' ', '-')}-{timezone.localdate():%Y-%m-%d}"
+        audit.export(request, f"export {self.model._meta.label_lower}", file_format.get_extension(), queryset.count())
         return reponse_export(
             queryset, cols, file_format.get_extension(), nom, titre=str(self.model._meta.verbose_name_plural)
         )

@@ -273,6 +273,9 @@ OTP_TOTP_ISSUER = "CitésLab Carcassonne"
 
 # History rows record who changed what; the interview notes stay in the database, never in a log line.
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
+# The "Historique" pages of the admin show who changed what; restoring an old version would bypass the
+# services (a stage change without its dated row) and could bring back erased data.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Personal data: people without contact for this long are anonymised by `purge_personal_data` (run daily).
 RGPD_DUREE_CONSERVATION_JOURS = int(os.environ.get("DJANGO_RGPD_CONSERVATION_JOURS", str(2 * 365)))

@@ -8,6 +8,9 @@ from citeslab.security import DeuxFacteursView, healthz
 admin.site.site_header = "CitésLab Carcassonne — administration"
 admin.site.site_title = "CitésLab Carcassonne"
 admin.site.index_title = "Tableau de bord"
+# On a 1366 px laptop the sidebar (a copy of the index) pushed the lists' last columns, "à relancer le" and
+# the attendance boxes, off screen; breadcrumbs and the index already lead everywhere.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", views.AccueilView.as_view(), name="accueil"),
@@ -18,6 +21,7 @@ urlpatterns = [
     path("", include("porteurs.urls")),
     path("compte/double-authentification/", DeuxFacteursView.as_view(), name="deux_facteurs"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("bilan/", include("citeslab.bilan_urls")),
     path("ateliers/", include("ateliers.urls")),

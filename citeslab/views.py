@@ -6,10 +6,11 @@ import json
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.generic import TemplateView, View
+from django.views.generic import RedirectView, TemplateView, View
 
 from ateliers.models import Atelier
 from financement.models import Contribution, Convention
@@ -17,6 +18,7 @@ from permanences.cache import PagePublique, bureau, memoriser
 from permanences.models import Permanence
 from permanences.opening_hours import osm_opening_hours, schema_org_opening_hours
 from permanences.planning import permanences_et_fermetures, situation
+from porteurs import rgpd
 
 CODE_INSEE_CARCASSONNE = "11069"
 DESCRIPTION = (
@@ -150,6 +152,10 @@ class MentionsLegalesView(PageLegale):
 
 class DonneesPersonnellesView(PageLegale):
     template_name = "citeslab/donnees_personnelles.html"
+
+    def get_context_data(self, **kwargs):
+        # The period the purge applies, so the page never promises another one.
+        return {**super().get_context_data(**kwargs), "conservation": rgpd.duree_conservation_texte()}
 
 
 class DataInclusionView(PagePublique, View):
@@ -300,3 +306,12 @@ def server_error(request):
 
 def bad_request(request, exception):
     return render(request, "400.html", status=400)
+
+
+class FaviconView(RedirectView):
+    """Browsers ask /favicon.ico on pages that name no icon (the admin's): a 404 in every staff console otherwise."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("img/favicon.svg")

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.html import format_html, format_html_join
 
 from citeslab.formats import euros, pourcent
+from citeslab.historique import HistoriqueAdmin
 from financement.forms import ContributionFormSet
 from financement.models import Contribution, Convention, Financeur, Versement
 from financement.stats import echeancier
@@ -80,7 +81,7 @@ class VersementInline(admin.TabularInline):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(HistoriqueAdmin):
     formfield_overrides = MONTANTS_FRANCAIS
     list_display = ["financeur", "convention", "montant_affiche"]
     list_select_related = ["financeur", "convention"]
@@ -101,7 +102,7 @@ class ContributionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Versement)
-class VersementAdmin(admin.ModelAdmin):
+class VersementAdmin(HistoriqueAdmin):
     formfield_overrides = MONTANTS_FRANCAIS
     list_display = ["date", "contribution", "montant_affiche", "reference"]
     list_select_related = ["contribution__financeur", "contribution__convention"]

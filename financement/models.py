@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q, Sum
+from simple_history.models import HistoricalRecords
 
 
 class Financeur(models.Model):
@@ -70,6 +71,8 @@ class Contribution(models.Model):
     )
     montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
 
+    history = HistoricalRecords(verbose_name="historique de la contribution")
+
     class Meta:
         verbose_name = "contribution"
         verbose_name_plural = "contributions"
@@ -107,6 +110,8 @@ class Versement(models.Model):
     date = models.DateField("date de réception")
     montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
     reference = models.CharField("référence", max_length=100, blank=True)
+
+    history = HistoricalRecords(verbose_name="historique du versement")
 
     class Meta:
         verbose_name = "versement"

@@ -54,6 +54,18 @@ class Lieu(models.Model):
         return ", ".join(part for part in [self.adresse, f"{self.code_postal} {self.ville}".strip()] if part)
 
     @property
+    def nom_et_adresse(self):
+        """The name, then the address, without repeating a street that the name already spells out.
+
+        The office is named "CitésLab – 13 rue Victor Hugo": pages read "…Victor Hugo, 13 rue Victor Hugo" otherwise.
+        """
+        parts = [self.nom]
+        if self.adresse and self.adresse.casefold() not in self.nom.casefold():
+            parts.append(self.adresse)
+        parts.append(f"{self.code_postal} {self.ville}".strip())
+        return ", ".join(part for part in parts if part)
+
+    @property
     def lien_carte(self):
         """An OpenStreetMap link: exact point when known, otherwise a search on name and address."""
         from urllib.parse import urlencode

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, models
 from django.db.models import Max, Min, QuerySet
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,10 +15,12 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from ateliers.models import Inscription
+from citeslab import audit
 from citeslab.exports import StreamingExportMixin, StreamingImportExportMixin
+from citeslab.historique import HistoriqueAdmin
 from citeslab.telephone import normaliser_telephone
 from permanences.models import Quartier
-from porteurs import services
+from porteurs import rgpd, services
 from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm
 from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
 from porteurs.resources import OrientationResource, PorteurResource, SuiviResource
@@ -138,6 +141,26 @@ class ARelancerFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AnonymisationFilter(admin.SimpleListFilter):
+    """Who the purge will anonymise soon, so the chef de projet can call back those still in the path."""
+
+    title = "anonymisation (RGPD)"
+    parameter_name = "anonymisation"
+    DANS_30_JOURS = "30_jours"
+    JOURS = 30
+
+    def lookups(self, request, model_admin):
+        return [(self.DANS_30_JOURS, f"Anonymisation dans les {self.JOURS} jours"), ("faite", "Déjà anonymisées")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case self.DANS_30_JOURS:
+                return queryset.filter(pk__in=rgpd.bientot_anonymises(self.JOURS).values("pk"))
+            case "faite":
+                return queryset.filter(anonymise_le__isnull=False)
+        return queryset
+
+
 # The person's page
 
 
@@ -213,7 +236,7 @@ def appliquer_relance_des_suivis(*, porteur, suivis):
 
 
 @admin.register(Porteur)
-class PorteurAdmin(StreamingImportExportMixin, LargeTableAdmin):
+class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [PorteurResource]
     form = PorteurAdminForm
     list_display = [
@@ -235,12 +258,13 @@ class PorteurAdmin(StreamingImportExportMixin, LargeTableAdmin):
         "source",
         AnneePremierContactFilter,
         ARelancerFilter,
+        AnonymisationFilter,
     ]
     search_fields = ["nom", "prenom", "telephone", "email"]
     search_help_text = "Nom, prénom, téléphone (sous n'importe quelle forme) ou adresse électronique."
     ordering = ["nom", "prenom"]
     inlines = [SuiviInline, ChangementEtapeInline, OrientationInline, InscriptionInline]
-    actions = ["passer_a_l_etape"]
+    actions = ["passer_a_l_etape", "exporter_donnees_personnelles", "anonymiser_maintenant"]
     save_on_top = True
 
     ESSENTIELS = ["prenom", "nom", "telephone", "email", "quartier", "genre", "idee"]
@@ -365,6 +389,55 @@ class PorteurAdmin(StreamingImportExportMixin, LargeTableAdmin):
         }
         return TemplateResponse(request, "admin/porteurs/porteur/passer_a_l_etape.html", context)
 
+    @admin.action(description="Exporter toutes les données de la personne (droit d'accès)", permissions=["change"])
+    def exporter_donnees_personnelles(self, request, queryset):
+        # A request comes from one person (or a family): "select all" here would be a raw export in disguise.
+        if queryset[: rgpd.DROIT_D_ACCES_MAX + 1].count() > rgpd.DROIT_D_ACCES_MAX:
+            self.message_user(
+                request,
+                f"Le droit d'accès s'exerce personne par personne : choisissez au plus {rgpd.DROIT_D_ACCES_MAX} "
+                "personnes.",
+                messages.ERROR,
+            )
+            return None
+        content, nombre = rgpd.export_droit_d_acces(queryset)
+        audit.export(request, "droit d'accès", "json", nombre)
+        response = HttpResponse(content, content_type="application/json; charset=utf-8")
+        # No name in the file name: it ends up in download folders and mail subjects.
+        filename = f"donnees-personnelles-{timezone.localdate():%Y-%m-%d}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(description="Anonymiser maintenant (droit à l'effacement)", permissions=["change"])
+    def anonymiser_maintenant(self, request, queryset):
+        queryset = queryset.filter(anonymise_le__isnull=True)
+        if "confirmer" in request.POST:
+            pks = list(queryset.values_list("pk", flat=True))
+            n = rgpd.anonymiser(pks)
+            if n:
+                audit.anonymisation(request, pks)
+                self.message_user(
+                    request,
+                    f"{n} personne{'s' if n > 1 else ''} anonymisée{'s' if n > 1 else ''} : nom, coordonnées, "
+                    "notes et historique effacés.",
+                    messages.SUCCESS,
+                )
+            else:
+                self.message_user(request, "Les personnes choisies étaient déjà anonymisées.", messages.INFO)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Anonymiser maintenant (droit à l'effacement)",
+            "opts": self.model._meta,
+            "porteurs": queryset[:20],
+            "nombre": queryset.count(),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_name": "anonymiser_maintenant",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/porteurs/porteur/anonymiser_maintenant.html", context)
+
 
 def _changed(formset, instance):
     for changed, fields in formset.changed_objects:
@@ -374,7 +447,7 @@ def _changed(formset, instance):
 
 
 @admin.register(Suivi)
-class SuiviAdmin(StreamingExportMixin, LargeTableAdmin):
+class SuiviAdmin(StreamingExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [SuiviResource]
     list_display = ["date", "porteur", "type", "lieu", "duree_minutes", "relance_le", "auteur"]
     list_select_related = ["porteur", "lieu", "auteur"]
@@ -418,7 +491,7 @@ class ChangementEtapeAdmin(LargeTableAdmin):
 
 
 @admin.register(Orientation)
-class OrientationAdmin(StreamingExportMixin, LargeTableAdmin):
+class OrientationAdmin(StreamingExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [OrientationResource]
     list_display = ["date", "porteur", "partenaire", "objet", "resultat"]
     list_select_related = ["porteur", "partenaire"]

@@ -44,17 +44,17 @@ class ContactForm(forms.Form):
         label="Votre quartier",
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choisissez votre quartier, ou « Autre quartier / je ne sais pas ».",
+            "required": "Choisissez votre quartier, ou « Autre quartier / je ne sais pas ».",
             "invalid_choice": "Choisissez un quartier de la liste.",
         },
     )
     idee = forms.CharField(
         label="Votre idée, en quelques lignes",
         max_length=2000,
-        help_text="Quelle activité voulez-vous créer ? Où en êtes-vous ? Quelques mots suffisent.",
+        help_text="Quelle activité voulez-vous créer ? Où en êtes-vous ? Quelques mots suffisent.",
         error_messages={
             "required": "Décrivez votre idée en quelques mots.",
-            "max_length": "Votre texte est trop long : 2000 caractères au plus (il en fait %(show_value)d).",
+            "max_length": "Votre texte est trop long : 2000 caractères au plus (il en fait %(show_value)d).",
         },
         widget=forms.Textarea(attrs={"rows": 5}),
     )
@@ -100,7 +100,7 @@ class ContactForm(forms.Form):
             return normaliser_telephone(self.cleaned_data["telephone"])
         except ValidationError as exc:
             raise ValidationError(
-                "Ce numéro de téléphone n'est pas valide : 10 chiffres, par exemple 06 12 34 56 78.",
+                "Ce numéro de téléphone n'est pas valide : 10 chiffres, par exemple 06 12 34 56 78.",
                 code=exc.code,
             ) from exc
 

@@ -39,7 +39,7 @@ class DateFrancaiseWidget(widgets.DateWidget):
                 return datetime.datetime.strptime(texte, fmt).date()
             except ValueError:
                 continue
-        raise ValueError(f"« {texte} » n'est pas une date au format jj/mm/aaaa.")
+        raise ValueError(f"« {texte} » n'est pas une date au format jj/mm/aaaa.")
 
 
 class ChoixWidget(widgets.Widget):
@@ -60,7 +60,7 @@ class ChoixWidget(widgets.Widget):
         code = self.par_texte.get(str(value).strip().lower())
         if code is None:
             attendus = ", ".join(str(v) for v in self.choices.values())
-            raise ValueError(f"« {value} » n'est pas une valeur possible ({attendus}).")
+            raise ValueError(f"« {value} » n'est pas une valeur possible ({attendus}).")
         return code
 
     def render(self, value, obj=None, **kwargs):
@@ -81,7 +81,7 @@ class QuartierWidget(widgets.ForeignKeyWidget):
         except Quartier.DoesNotExist:
             noms = ", ".join(Quartier.objects.values_list("nom", flat=True))
             raise ValueError(
-                f"Quartier inconnu : « {value} ». Quartiers possibles : {noms}, ou « Hors QPV »."
+                f"Quartier inconnu : « {value} ». Quartiers possibles : {noms}, ou « Hors QPV »."
             ) from None
 
 

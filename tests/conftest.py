@@ -1,3 +1,7 @@
+import os
+import shutil
+import threading
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -63,3 +67,40 @@ def agglo_client(client, agglo):
 def admin_client_(client, administrateur):
     client.force_login(administrateur)
     return client
+
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Debian Chromium for the whole run, shared by every browser test (Playwright allows one sync loop)."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium introuvable ({CHROMIUM}) : .ci/run l'installe avec apt-get")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make are still
+    # synchronous and sequential, so Django's async-safety guard has nothing to protect here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def attendre_fin_des_requetes():
+    """Wait for the live server's request threads to end once the browser has hung up.
+
+    Each keep-alive thread holds its own database connection until its socket closes; on PostgreSQL a
+    connection still open at the end of the run stops the test database from being dropped.
+    """
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=10)

@@ -1,19 +1,13 @@
 import pytest
 from django.contrib.auth.models import Permission
 
+from tests.conftest import attendre_fin_des_requetes
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     # The live server starts whitenoise before any settings fixture runs; STATIC_ROOT exists only after collectstatic.
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
 ]
 
 
@@ -26,16 +20,17 @@ def financeur(django_user_model):
 
 
 @pytest.fixture
-def navigateur(financeur):
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        yield browser
-        browser.close()
+def navigateur(request, chromium, financeur):
+    # Parametrised indirectly with the JavaScript switch: a funder may read the report with it off.
+    context = chromium.new_context(locale="fr-FR", java_script_enabled=getattr(request, "param", True))
+    yield context
+    context.close()
+    attendre_fin_des_requetes()
 
 
+@pytest.mark.parametrize("navigateur", [False], indirect=True)
 def test_agglo_logs_in_reads_the_report_without_javascript_and_downloads_it(live_server, navigateur):
-    page = navigateur.new_page(java_script_enabled=False)
+    page = navigateur.new_page()
     page.goto(f"{live_server.url}/bilan/2019/")
     page.fill("#id_username", "financeur")
     page.fill("#id_password", "mot-de-passe-de-test-long")

@@ -5,16 +5,12 @@ Run them with `pytest -m browser`; pass `--liveserver localhost:PORT` to choose 
 """
 
 import os
-import shutil
 
 import pytest
 from django.test.utils import override_settings
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make are still
-# synchronous and sequential, so Django's async-safety guard has nothing to protect here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from tests.conftest import attendre_fin_des_requetes
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 VIEWPORT = {"width": 390, "height": 844}
 
 
@@ -39,31 +35,10 @@ def _reglages_serveur_de_test():
         yield
 
 
-@pytest.fixture(scope="session")
-def _navigateur():
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip(f"Chromium introuvable ({CHROMIUM}) : .ci/run l'installe avec apt-get")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(_navigateur, live_server):
+def page(chromium, live_server):
     """A fresh phone-sized page (390×844, French) whose relative URLs go to the live server."""
-    context = _navigateur.new_context(
+    context = chromium.new_context(
         viewport=VIEWPORT, base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris"
     )
     # No network beyond the live server: an external link is checked by its href, never loaded.
@@ -75,12 +50,4 @@ def page(_navigateur, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _cache_vide():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
+    attendre_fin_des_requetes()

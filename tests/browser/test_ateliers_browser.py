@@ -1,10 +1,7 @@
 """A resident registers for a workshop from a phone.
 
-Self-contained fixtures (server on port 8103, Debian's Chromium): the shared browser conftest lives on
-another branch and the integrator may swap these for it.
+pytest-django's live server and the session's Chromium from tests/conftest.py.
 """
-
-import threading
 
 import pytest
 from django.db import connections
@@ -12,50 +9,28 @@ from django.utils import timezone
 
 from ateliers.models import Inscription
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
+from tests.conftest import attendre_fin_des_requetes
 from tests.permanences.factories import LieuFactory, QuartierFactory
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+@pytest.fixture
+def serveur(live_server, transactional_db):
+    return live_server.url
 
 
 @pytest.fixture
-def serveur(transactional_db, settings):
-    from pytest_django.live_server_helper import LiveServer
-
-    settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    server = LiveServer("127.0.0.1:8103")
-    yield server.url
-    server.stop()
-    # Keep-alive request threads hold their database connection until the browser hangs up; wait for them
-    # so PostgreSQL can drop the test database at the end of the session.
-    for thread in threading.enumerate():
-        if "process_request_thread" in thread.name:
-            thread.join(timeout=10)
-
-
-@pytest.fixture
-def telephone(monkeypatch):
-    playwright = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
-        # The test's ORM calls ran inside Playwright's context and opened their own connection: close it,
-        # or PostgreSQL refuses to drop the test database at the end of the session.
-        connections.close_all()
+def telephone(chromium):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR", is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    attendre_fin_des_requetes()
+    # The test's ORM calls ran inside Playwright's context and opened their own connection: close it,
+    # or PostgreSQL refuses to drop the test database at the end of the session.
+    connections.close_all()
 
 
 def test_une_habitante_s_inscrit_depuis_son_telephone_et_voit_la_confirmation(serveur, telephone):

@@ -100,3 +100,47 @@ def test_purge_twice_anonymises_once():
     out = io.StringIO()
     call_command("purge_personal_data", stdout=out)
     assert "0 porteur(s)" in out.getvalue()
+
+
+def test_old_registrations_lose_their_earlier_versions_too():
+    atelier = AtelierFactory(
+        debut=timezone.now() - datetime.timedelta(days=3 * 365),
+        fin=timezone.now() - datetime.timedelta(days=3 * 365 - 1),
+    )
+    old = InscriptionFactory(atelier=atelier, nom="Benali", telephone="06 12 34 56 78")
+    old.telephone = "06 98 76 54 32"
+    old.save()
+    call_command("purge_personal_data", stdout=io.StringIO())
+    assert old.history.count() == 2
+    assert not old.history.exclude(nom="").exists()
+    assert not old.history.exclude(telephone="").exists()
+
+
+def test_a_person_anonymised_loses_the_earlier_versions_of_registrations_linked_to_them_later():
+    porteur = _ancien()
+    inscription = InscriptionFactory(nom="Benali")  # registered first, linked to the person afterwards
+    inscription.porteur = porteur
+    inscription.save()
+    rgpd.anonymiser([porteur.pk])
+    assert not inscription.history.exclude(nom="").exists()
+
+
+def test_the_personal_data_page_states_the_legal_basis_and_the_period_the_purge_applies(client, settings):
+    settings.RGPD_DUREE_CONSERVATION_JOURS = 3 * 365
+    html = client.get("/donnees-personnelles/").content.decode()
+    assert "mission d&#x27;intérêt public" in html or "mission d'intérêt public" in html
+    assert "article 6.1.e" in html
+    assert "Trois ans après notre dernier contact" in html
+
+
+def test_bientot_anonymises_takes_exactly_the_people_the_purge_will_take_within_the_period():
+    debut = TODAY - rgpd.duree_conservation()
+    people = {
+        jours: PorteurFactory(date_premier_contact=debut + datetime.timedelta(days=jours)) for jours in (-1, 0, 29, 30)
+    }
+    # Someone first seen long ago but followed recently is not concerned.
+    suivi_recent = _ancien()
+    SuiviFactory(porteur=suivi_recent, date=TODAY)
+    soon = set(rgpd.bientot_anonymises(30))
+    assert soon == {people[0], people[29]}
+    assert soon == set(rgpd.a_anonymiser(TODAY + datetime.timedelta(days=30))) - set(rgpd.a_anonymiser(TODAY))

@@ -232,7 +232,7 @@ def test_500_page_renders_without_database(rf):
 
 def test_legal_page_names_who_holds_the_data(client, site):
     html = client.get(reverse("donnees_personnelles")).content.decode()
-    assert "Carcassonne Agglo" in html and "Trois ans" in html and "effacer" in html
+    assert "Carcassonne Agglo" in html and "Deux ans" in html and "effacer" in html
 
 
 def test_week_table_shows_a_schedule_change_at_once(client, site):
