@@ -124,11 +124,10 @@ def construire_bilan(annee: int) -> Bilan:
 
     effectifs = porteurs_stats.effectifs(annees)
     acc = {a: effectifs[a]["accompagnes"] for a in annees}
-    genres = porteurs_stats.repartition("genre", annees)
+    par_champ = porteurs_stats.repartitions(["genre", "quartier__nom", "situation", "source"], annees)
+    genres, quartiers = par_champ["genre"], par_champ["quartier__nom"]
+    situations, sources = par_champ["situation"], par_champ["source"]
     ages = porteurs_stats.tranches_age(annees)
-    quartiers = porteurs_stats.repartition("quartier__nom", annees)
-    situations = porteurs_stats.repartition("situation", annees)
-    sources = porteurs_stats.repartition("source", annees)
     etapes = {a: porteurs_stats.etapes_fin_annee(a) for a in annees}
     creees = porteurs_stats.entreprises_creees(annees)
     suivis = porteurs_stats.suivis_par_type(annees)

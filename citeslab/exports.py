@@ -10,6 +10,7 @@ as a hand-written zip whose content.xml is streamed row by row. Memory does not 
 import csv
 import datetime
 import io
+import itertools
 import tempfile
 import zipfile
 from decimal import Decimal
@@ -18,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 import tablib
 import xlsxwriter
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -257,18 +259,79 @@ class _Echo:
         return value
 
 
+def _date_fr(valeur) -> str:
+    return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
+
+
+def _cellule_csv(valeur) -> str:
+    """_texte(neutraliser(valeur)), with the common types first: this runs once per cell of the export."""
+    genre = type(valeur)
+    if genre is str:
+        return "'" + valeur if valeur.startswith(FORMULA_PREFIXES) else valeur
+    if valeur is None:
+        return ""
+    if genre is datetime.date:
+        return _date_fr(valeur)
+    return _texte(neutraliser(valeur))
+
+
+class _Libelles(dict):
+    """Choice value -> neutralised label, None -> "", anything else as _cellule_csv writes it (C-level lookups)."""
+
+    def __missing__(self, valeur):
+        return _cellule_csv(valeur)
+
+
+def _texte_csv(valeur):
+    if valeur is None:
+        return ""
+    return "'" + valeur if valeur.startswith(FORMULA_PREFIXES) else valeur
+
+
+def _date_csv(valeur):
+    return "" if valeur is None else f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
+
+
+def _convertisseur_csv(model, colonne):
+    """The cell writer of one column, chosen once from the model field rather than per cell from the value."""
+    _, chemin, libelles = colonne
+    if libelles is not None:
+        return _Libelles({None: "", **{k: _cellule_csv(v) for k, v in libelles.items()}}).__getitem__
+    champ = _champ_modele(model, chemin)
+    if isinstance(champ, models.DateField) and not isinstance(champ, models.DateTimeField):
+        return _date_csv
+    if isinstance(champ, models.CharField | models.TextField):
+        return _texte_csv
+    return _cellule_csv
+
+
 def flux_csv(queryset, cols):
-    """csv chunks: UTF-8 BOM, ';' separator, French dates and decimal commas."""
-    ecrivain = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield ("\ufeff" + ecrivain.writerow([c[0] for c in cols])).encode("utf-8")
-    paquet = []
-    for ligne in lignes(queryset, cols):
-        paquet.append(ecrivain.writerow([_texte(v) for v in ligne]))
-        if len(paquet) >= 500:
-            yield "".join(paquet).encode("utf-8")
-            paquet = []
-    if paquet:
-        yield "".join(paquet).encode("utf-8")
+    """csv chunks: UTF-8 BOM, ';' separator, French dates and decimal commas.
+
+    The same cells as `lignes()` then `_texte()`, converted column by column without the intermediate
+    row: at 100 000 people this loop is most of the export's time.
+    """
+    tampon = io.StringIO()
+    ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
+    ecrivain.writerow([c[0] for c in cols])
+    yield ("\ufeff" + tampon.getvalue()).encode("utf-8")
+    convertisseurs = [_convertisseur_csv(queryset.model, c) for c in cols]
+    separateurs = len(cols) - 1
+    rows = queryset.values_list(*[c[1] for c in cols]).iterator(chunk_size=CHUNK_SIZE)
+    while paquet := list(itertools.islice(rows, 1000)):
+        lignes_csv = []
+        for row in paquet:
+            cellules = [f(v) for f, v in zip(convertisseurs, row, strict=True)]
+            ligne = ";".join(cellules)
+            # Most rows need no quoting: csv.writer (QUOTE_MINIMAL) is only called for those that do.
+            if ligne.count(";") != separateurs or '"' in ligne or "\n" in ligne or "\r" in ligne:
+                tampon.seek(0)
+                tampon.truncate()
+                ecrivain.writerow(cellules)
+                ligne = tampon.getvalue()[:-2]
+            lignes_csv.append(ligne)
+        lignes_csv.append("")
+        yield "\r\n".join(lignes_csv).encode("utf-8")
 
 
 def ecrire_xlsx(queryset, cols, sortie, titre="Export") -> None:

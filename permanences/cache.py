@@ -46,6 +46,19 @@ def bureau():
     return memoriser("bureau", lambda: Bureau.objects.select_related("lieu").first() or False) or None
 
 
+# Each server process keeps the pages it has already read from the shared cache. The key holds the data
+# version, which is still read from the shared cache on every request, so a change in the admin reaches
+# every process at the next request; only the page body (tens of kB to unpickle and decompress) is saved.
+_pages_du_processus: dict = {}
+PAGES_DU_PROCESSUS_MAX = 200
+
+
+def _garder_dans_le_processus(key, cached) -> None:
+    if len(_pages_du_processus) >= PAGES_DU_PROCESSUS_MAX:
+        _pages_du_processus.clear()  # old versions and weeks nobody asks for any more
+    _pages_du_processus[key] = cached
+
+
 class PagePublique:
     """View mixin: serve the rendered page from the cache until the data or the moment changes.
 
@@ -66,16 +79,23 @@ class PagePublique:
         from django.http import HttpResponse
 
         key = cle("page", *self.parties_cle())
-        cached = cache.get(key)
+        cached = _pages_du_processus.get(key)
+        if cached is None or cached[2] <= time.time():
+            cached = cache.get(key)
+            if cached is not None:
+                _garder_dans_le_processus(key, cached)
         if cached is not None:
-            content, headers = cached
+            content, headers, _ = cached
             return HttpResponse(content, headers=headers)
         response = super().get(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
         if response.status_code == 200:
             headers = {name: response[name] for name in ("Content-Type", "Content-Disposition") if name in response}
-            cache.set(key, (response.content, headers), max(1, min(self.expire_dans(), self.duree_max)))
+            timeout = max(1, min(self.expire_dans(), self.duree_max))
+            cached = (response.content, headers, time.time() + timeout)
+            cache.set(key, cached, timeout)
+            _garder_dans_le_processus(key, cached)
         return response
 
     def get_context_data(self, **kwargs):

@@ -140,7 +140,9 @@ class Porteur(models.Model):
         verbose_name_plural = "porteurs de projet"
         ordering = ["nom", "prenom"]
         indexes = [
-            models.Index(fields=["nom", "prenom"], name="porteur_nom_idx"),
+            # The admin list's order, with the primary key it adds to make the order total: deep pages are an
+            # index walk rather than a sort of the whole table.
+            models.Index(fields=["nom", "prenom", "-id"], name="porteur_nom_prenom_id_idx"),
             models.Index(fields=["etape"], name="porteur_etape_idx"),
         ]
 
@@ -248,7 +250,8 @@ class Suivi(models.Model):
         ordering = ["-date", "-cree_le"]
         indexes = [
             models.Index(fields=["porteur", "date"], name="suivi_porteur_date_idx"),
-            models.Index(fields=["date"], name="suivi_date_idx"),
+            # (date, porteur): the yearly report reads "who had a follow-up in the year" from the index alone.
+            models.Index(fields=["date", "porteur"], name="suivi_date_porteur_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(duree_minutes__lte=24 * 60), name="suivi_duree_plausible"),

@@ -5,7 +5,7 @@ Each returns {annee: {key: count}} (or plain numbers) so the report can set a ye
 
 import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from porteurs.models import ChangementEtape, Etape, Orientation, Porteur, Suivi
@@ -19,39 +19,54 @@ def fin(annee: int) -> datetime.date:
     return datetime.date(annee, 12, 31)
 
 
-def _accompagne(annee: int) -> Exists:
-    return Exists(Suivi.objects.filter(porteur=OuterRef("pk"), date__range=(debut(annee), fin(annee))))
+def _accompagne(annee: int) -> Q:
+    # IN (SELECT porteur_id …), not a correlated EXISTS: PostgreSQL reads the year's follow-ups once into a
+    # hash instead of probing the index once per person (at 100 000 people, seconds against tens of ms).
+    return Q(pk__in=Suivi.objects.filter(date__range=(debut(annee), fin(annee))).values("porteur_id"))
 
 
 def _avec_accompagnement(annees):
-    return Porteur.objects.annotate(**{f"acc_{annee}": _accompagne(annee) for annee in annees})
+    return Porteur.objects.annotate(
+        **{f"acc_{annee}": ExpressionWrapper(_accompagne(annee), output_field=BooleanField()) for annee in annees}
+    )
 
 
 def effectifs(annees: list[int]) -> dict[int, dict[str, int]]:
     """People accompanied (≥ 1 follow-up in the year) and new people (first contact in the year)."""
     aggregats = {}
     for annee in annees:
-        # Exists goes straight into the filter: an annotation would be lost when aggregate() wraps the query.
+        # The condition goes straight into the filter: an annotation would be lost when aggregate() wraps the query.
         aggregats[f"acc_{annee}"] = Count("pk", filter=_accompagne(annee))
         aggregats[f"nouv_{annee}"] = Count("pk", filter=Q(date_premier_contact__range=(debut(annee), fin(annee))))
     ligne = Porteur.objects.aggregate(**aggregats)
     return {annee: {"accompagnes": ligne[f"acc_{annee}"], "nouveaux": ligne[f"nouv_{annee}"]} for annee in annees}
 
 
-def repartition(champ: str, annees: list[int]) -> dict[int, dict]:
-    """People accompanied in each year, counted by one field (genre, quartier, situation, source)."""
+def repartitions(champs: list[str], annees: list[int]) -> dict[str, dict[int, dict]]:
+    """People accompanied in each year, counted by each of several fields, in one query.
+
+    One GROUP BY over all the fields at once (a few hundred groups), added up per field here: the year's
+    follow-ups are read once for every breakdown instead of once per breakdown.
+    """
     rows = (
         _avec_accompagnement(annees)
         .filter(Q.create([(f"acc_{annee}", True) for annee in annees], connector=Q.OR))
-        .values(champ)
+        .values(*champs)
         .annotate(**{f"n_{annee}": Count("pk", filter=Q(**{f"acc_{annee}": True})) for annee in annees})
         .order_by()
     )
-    resultat = {annee: {} for annee in annees}
+    resultat = {champ: {annee: {} for annee in annees} for champ in champs}
     for row in rows:
-        for annee in annees:
-            resultat[annee][row[champ]] = row[f"n_{annee}"]
+        for champ in champs:
+            for annee in annees:
+                comptes = resultat[champ][annee]
+                comptes[row[champ]] = comptes.get(row[champ], 0) + row[f"n_{annee}"]
     return resultat
+
+
+def repartition(champ: str, annees: list[int]) -> dict[int, dict]:
+    """People accompanied in each year, counted by one field (genre, quartier, situation, source)."""
+    return repartitions([champ], annees)[champ]
 
 
 TRANCHES_AGE = [
@@ -62,22 +77,31 @@ TRANCHES_AGE = [
 ]
 
 
+def _tranche(annee: int) -> Case:
+    # Born after 31/12/(Y-26): not yet 26 on 31/12/Y. Born on or before 31/12/(Y-46): 46 or more, over 45.
+    return Case(
+        When(date_naissance__isnull=True, then=Value("inconnu")),
+        When(date_naissance__gt=datetime.date(annee - 26, 12, 31), then=Value("moins_26")),
+        When(date_naissance__gt=datetime.date(annee - 46, 12, 31), then=Value("26_45")),
+        default=Value("plus_45"),
+    )
+
+
 def tranches_age(annees: list[int]) -> dict[int, dict[str, int]]:
-    """Age bands of the people accompanied, age reached on 31 December of the year."""
-    aggregats = {}
-    for annee in annees:
-        acc = Q(_accompagne(annee))
-        # Born after 31/12/(Y-26): not yet 26 on 31/12/Y. Born on or before 31/12/(Y-46): 46 or more, over 45.
-        ne_apres_26 = datetime.date(annee - 26, 12, 31)
-        ne_avant_46 = datetime.date(annee - 46, 12, 31)
-        aggregats[f"moins_26_{annee}"] = Count("pk", filter=acc & Q(date_naissance__gt=ne_apres_26))
-        aggregats[f"26_45_{annee}"] = Count(
-            "pk", filter=acc & Q(date_naissance__lte=ne_apres_26, date_naissance__gt=ne_avant_46)
-        )
-        aggregats[f"plus_45_{annee}"] = Count("pk", filter=acc & Q(date_naissance__lte=ne_avant_46))
-        aggregats[f"inconnu_{annee}"] = Count("pk", filter=acc & Q(date_naissance__isnull=True))
-    ligne = Porteur.objects.aggregate(**aggregats)
-    return {annee: {cle: ligne[f"{cle}_{annee}"] for cle, _ in TRANCHES_AGE} for annee in annees}
+    """Age bands of the people accompanied, age reached on 31 December of the year (one query)."""
+    rows = (
+        _avec_accompagnement(annees)
+        .filter(Q.create([(f"acc_{annee}", True) for annee in annees], connector=Q.OR))
+        .annotate(**{f"tranche_{annee}": _tranche(annee) for annee in annees})
+        .values(*[f"tranche_{annee}" for annee in annees])
+        .annotate(**{f"n_{annee}": Count("pk", filter=Q(**{f"acc_{annee}": True})) for annee in annees})
+        .order_by()
+    )
+    resultat = {annee: {cle: 0 for cle, _ in TRANCHES_AGE} for annee in annees}
+    for row in rows:
+        for annee in annees:
+            resultat[annee][row[f"tranche_{annee}"]] += row[f"n_{annee}"]
+    return resultat
 
 
 def etape_fin_annee(annee: int) -> Subquery:

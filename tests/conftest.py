@@ -8,14 +8,17 @@ from django.core.cache import cache
 
 from citeslab.roles import AGGLO, CHEF_DE_PROJET
 from citeslab.seed import seed_carcassonne
+from permanences.cache import _pages_du_processus
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Public pages and rate limits live in the cache: no test sees another's."""
     cache.clear()
+    _pages_du_processus.clear()
     yield
     cache.clear()
+    _pages_du_processus.clear()
 
 
 @pytest.fixture

@@ -210,3 +210,16 @@ def test_export_respects_the_changelist_filters(chef_client):
     response = chef_client.post(f"/essai/porteurs/porteur/export/?quartier__id__exact={grazailles.pk}", data)
     noms = [ligne[0] for ligne in _lignes(response, "csv")[1:]]
     assert noms == ["Dedans"]
+
+
+def test_csv_rows_with_separators_quotes_or_line_breaks_read_back_intact(db):
+    from citeslab.exports import flux_csv
+
+    idees = ['Épicerie; vrac et "zéro déchet"', "Deux lignes\r\nde projet", "=SOMME(A1)", "simple"]
+    for idee in idees:
+        PorteurFactory(idee=idee)
+    contenu = b"".join(flux_csv(Porteur.objects.order_by("pk"), colonnes(PorteurResource()))).decode("utf-8-sig")
+    lignes = list(csv.reader(io.StringIO(contenu, newline=""), delimiter=";"))
+    colonne = lignes[0].index("Idée de projet")
+    assert [ligne[colonne] for ligne in lignes[1:]] == [*idees[:2], "'=SOMME(A1)", "simple"]
+    assert all(len(ligne) == len(lignes[0]) for ligne in lignes)
