@@ -82,10 +82,11 @@ class PagePublique:
         cached = _pages_du_processus.get(key)
         if cached is None or cached[2] <= time.time():
             cached = cache.get(key)
-            if cached is not None:
+            if cached is not None and len(cached) == 3:
                 _garder_dans_le_processus(key, cached)
         if cached is not None:
-            content, headers, _ = cached
+            # (content, headers) entries written before this process kept pages are still served as they are.
+            content, headers = cached[:2]
             return HttpResponse(content, headers=headers)
         response = super().get(request, *args, **kwargs)
         if hasattr(response, "render"):
