@@ -284,6 +284,8 @@ class Generateur:
                     inscriptions_ouvertes=futur,
                 )
             )
+        if people:
+            ateliers += self._agenda(tz)
         ateliers = Atelier.objects.bulk_create(ateliers, batch_size=BATCH_ROWS)
         self.bilan.ateliers += len(ateliers)
         ateliers.sort(key=lambda a: a.debut)
@@ -291,6 +293,32 @@ class Generateur:
         self.places = {a.pk: 0 for a in ateliers}
         self.jours_ateliers = [timezone.localtime(a.debut).date() for a in ateliers]
         return ateliers
+
+    def _agenda(self, tz):
+        """The coming six weeks of the press kit's weekly slots, so a demo shows what a resident can book."""
+        from permanences.planning import jour_ferie
+
+        agenda = []
+        for week in range(6):
+            monday = self.today - datetime.timedelta(days=self.today.weekday()) + datetime.timedelta(weeks=week)
+            for offset, hour in [(2, 14), (3, 9)]:  # Wednesday afternoon, Thursday morning
+                day = monday + datetime.timedelta(days=offset)
+                if day <= self.today or jour_ferie(day):
+                    continue
+                debut = datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
+                agenda.append(
+                    Atelier(
+                        titre=self.rng.choice(TITRES[A.EMERGENCE]),
+                        theme=A.EMERGENCE,
+                        debut=debut,
+                        fin=debut + datetime.timedelta(hours=3),
+                        lieu=self.bureau,
+                        capacite=12,
+                        public=True,
+                        inscriptions_ouvertes=True,
+                    )
+                )
+        return agenda
 
     def _batch(self, n, ateliers):
         rng, fake, today = self.rng, self.fake, self.today

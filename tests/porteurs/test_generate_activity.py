@@ -117,3 +117,11 @@ def test_generated_phones_pass_the_admin_validation():
     _generate("--people", "30", "--seed", "5")
     for telephone in Porteur.objects.exclude(telephone="").values_list("telephone", flat=True):
         assert normaliser_telephone(telephone) == telephone
+
+
+def test_the_demo_shows_the_coming_weeks_ateliers_emergence_open_for_registration(seeded):
+    _generate("--people", "50", "--seed", "3")
+    upcoming = Atelier.objects.publics().a_venir().filter(inscriptions_ouvertes=True, theme=Atelier.Theme.EMERGENCE)
+    # Six weeks of Wednesday afternoons and Thursday mornings, less today and public holidays.
+    assert upcoming.count() >= 8
+    assert all(timezone.localtime(a.debut).weekday() in (2, 3) for a in upcoming)
