@@ -7,6 +7,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 
+from citeslab.formats import nombre
+
 register = template.Library()
 
 NBSP = "\u00a0"
@@ -53,8 +55,8 @@ def date_courte(jour: datetime.date) -> str:
 def euros(montant: Decimal) -> str:
     """72000 -> "72 000 €"; cents only when there are some."""
     montant = Decimal(montant)
-    entier = f"{montant:,.0f}" if montant == montant.to_integral_value() else f"{montant:,.2f}"
-    return entier.replace(",", NNBSP).replace(".", ",") + f"{NBSP}€"
+    decimales = 0 if montant == montant.to_integral_value() else 2
+    return f"{nombre(montant, decimales, separateur=NNBSP)}{NBSP}€"
 
 
 @register.filter
@@ -63,8 +65,7 @@ def pourcent(fraction: Decimal | None) -> str:
     if fraction is None:
         return ""
     valeur = round(Decimal(fraction) * 100, 1)
-    texte = f"{valeur:.0f}" if valeur == valeur.to_integral_value() else f"{valeur:.1f}".replace(".", ",")
-    return f"{texte}{NNBSP}%"
+    return f"{nombre(valeur, 0 if valeur == valeur.to_integral_value() else 1, separateur=NNBSP)}{NNBSP}%"
 
 
 @register.simple_tag
