@@ -7,6 +7,7 @@ rows from values_list with the related names joined in, instead of building a Da
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from import_export import fields, resources, widgets
 
 from citeslab.telephone import normaliser_telephone
@@ -199,7 +200,7 @@ class PorteurResource(resources.ModelResource):
         if not instance.situation:
             instance.situation = Porteur.Situation.AUTRE
         if not instance.date_premier_contact:
-            instance.date_premier_contact = datetime.date.today()
+            instance.date_premier_contact = timezone.localdate()
 
 
 class SuiviResource(resources.ModelResource):
