@@ -12,9 +12,10 @@ from django.utils.html import format_html
 from ateliers import emargement, services
 from ateliers.models import Atelier, Inscription
 from ateliers.resources import AtelierResource, InscriptionResource
-from citeslab import audit
-from citeslab.exports import StreamingExportMixin
-from citeslab.historique import HistoriqueAdmin
+from citeslab.core import audit
+from citeslab.core.admin import HistoriqueAdmin
+from citeslab.core.exports import StreamingExportMixin
+from porteurs.admin import PorteurAdmin
 
 
 class PeriodeFilter(admin.SimpleListFilter):
@@ -72,6 +73,30 @@ class InscriptionInline(admin.TabularInline):
             return format_html('<a href="{}">Voir la fiche</a>', url)
         url = reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk])
         return format_html('<a href="{}">Créer la fiche porteur</a>', url)
+
+
+class InscriptionsDuPorteurInline(admin.TabularInline):
+    """A person's registrations, listed on their page; they are managed on the workshop's page."""
+
+    model = Inscription
+    extra = 0
+    fields = ["atelier", "statut", "present"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "inscriptions aux ateliers"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("atelier").order_by("-atelier__debut")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# porteurs knows nothing of workshops; the person's page shows their registrations because this app says so.
+PorteurAdmin.inlines = [*PorteurAdmin.inlines, InscriptionsDuPorteurInline]
 
 
 @admin.register(Atelier)

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from ateliers.models import Atelier
-from citeslab.templatetags.public import date_longue
+from citeslab.core.formats import date_longue
 
 # Blank lines at the bottom for people who turn up without registering.
 LIGNES_VIDES = 3

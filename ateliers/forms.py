@@ -4,7 +4,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ateliers.models import Inscription
-from citeslab.telephone import normaliser_telephone
 
 
 class InscriptionForm(forms.ModelForm):
@@ -15,7 +14,6 @@ class InscriptionForm(forms.ModelForm):
         widgets = {
             "prenom": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "nom": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "telephone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
         help_texts = {
@@ -31,9 +29,6 @@ class InscriptionForm(forms.ModelForm):
         quartier.required = False
         self.helper = FormHelper()
         self.helper.add_input(Submit("inscription", "Je m'inscris"))
-
-    def clean_telephone(self):
-        return normaliser_telephone(self.cleaned_data.get("telephone", ""))
 
     def clean_email(self):
         return self.cleaned_data.get("email", "").strip().lower()

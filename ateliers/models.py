@@ -1,14 +1,13 @@
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from citeslab.telephone import normaliser_telephone
-from citeslab.templatetags.public import heure
+from citeslab.core.formats import plage
+from citeslab.core.telephone import TelephoneField
 from permanences.models import Lieu, Quartier
 
 
@@ -73,7 +72,7 @@ class Atelier(models.Model):
     @property
     def horaires(self) -> str:
         """« 9 h – 12 h » in Paris time, written like the rest of the public site (no break inside "9 h")."""
-        return f"{heure(self.debut)} – {heure(self.fin)}"
+        return plage(self.debut, self.fin)
 
     @property
     def est_commence(self) -> bool:
@@ -124,7 +123,7 @@ class Inscription(models.Model):
     atelier = models.ForeignKey(Atelier, verbose_name="atelier", on_delete=models.CASCADE, related_name="inscriptions")
     prenom = models.CharField("prénom", max_length=100)
     nom = models.CharField("nom", max_length=100)
-    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    telephone = TelephoneField("téléphone", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     quartier = models.ForeignKey(
         Quartier, verbose_name="quartier", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -158,11 +157,3 @@ class Inscription(models.Model):
 
     def __str__(self):
         return f"{self.prenom} {self.nom} — {self.atelier.titre}"
-
-    def clean(self):
-        super().clean()
-        if self.telephone:
-            try:
-                self.telephone = normaliser_telephone(self.telephone)
-            except ValidationError as exc:
-                raise ValidationError({"telephone": exc.messages}) from exc

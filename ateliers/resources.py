@@ -1,4 +1,4 @@
-"""django-import-export resources of workshops and registrations (export: streamed by citeslab.exports)."""
+"""django-import-export resources of workshops and registrations (export: streamed by citeslab.core.exports)."""
 
 from import_export import fields, resources
 

@@ -1,5 +1,3 @@
-import ipaddress
-
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,22 +10,7 @@ from django_ratelimit.decorators import ratelimit
 from ateliers import feeds, services, signatures
 from ateliers.forms import InscriptionForm
 from ateliers.models import Atelier, Inscription
-
-
-def adresse_client(group, request) -> str:
-    """The rate-limit key: the resident's address, an IPv6 client counted by its /64 like django-ratelimit does.
-
-    Behind our proxy (settings.BEHIND_PROXY) the last X-Forwarded-For hop is the address the proxy saw; the
-    earlier hops are whatever the client chose to send and would let it dodge the limit.
-    """
-    adresse = request.META.get("REMOTE_ADDR", "")
-    if settings.BEHIND_PROXY and request.META.get("HTTP_X_FORWARDED_FOR"):
-        adresse = request.META["HTTP_X_FORWARDED_FOR"].split(",")[-1].strip()
-    try:
-        ip = ipaddress.ip_address(adresse)
-    except ValueError:
-        return adresse
-    return str(ipaddress.ip_network(f"{ip}/{64 if ip.version == 6 else 32}", strict=False).network_address)
+from citeslab.core.client import cle_limite
 
 
 class AtelierListView(ListView):
@@ -46,7 +29,7 @@ class AtelierDetailView(FormMixin, DetailView):
 
     # Counted per client address, valid or not: a script hammering the form is stopped either way.
     @method_decorator(
-        ratelimit(key=adresse_client, rate=settings.ATELIERS_INSCRIPTIONS_PAR_ADRESSE, method="POST", block=False)
+        ratelimit(key=cle_limite, rate=settings.ATELIERS_INSCRIPTIONS_PAR_ADRESSE, method="POST", block=False)
     )
     def post(self, request, *args, **kwargs):
         if getattr(request, "limited", False):

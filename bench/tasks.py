@@ -134,7 +134,7 @@ def task_export(fmt, limit, sortie):
 
 def export_sql(limit):
     """The SELECT the admin export runs, for the COPY floor: the same columns, joins and rows."""
-    from citeslab.exports import colonnes
+    from citeslab.core.exports import colonnes
     from porteurs.resources import PorteurResource
 
     cols = colonnes(PorteurResource())
@@ -172,7 +172,7 @@ def task_import_file(n, sortie):
     import xlsxwriter
     from faker import Faker
 
-    from citeslab.exports import colonnes
+    from citeslab.core.exports import colonnes
     from porteurs.resources import PorteurResource
 
     fake = Faker("fr_FR")

@@ -6,4 +6,6 @@ class CiteslabConfig(AppConfig):
     verbose_name = "CitésLab"
 
     def ready(self):
-        from citeslab import audit, checks  # noqa: F401  (login signals, deploy checks)
+        from citeslab.core.cache import brancher_invalidation
+
+        brancher_invalidation()

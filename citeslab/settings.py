@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "citeslab.core",
     "citeslab",
     "permanences",
     "porteurs",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "permanences.context_processors.coordonnees",
             ],
         },
     },
@@ -185,7 +187,7 @@ CACHES = {
 }
 if os.environ.get("DJANGO_CACHE_DIR"):
     # Several server processes must share the cache, or a change in the admin would reach only the
-    # process that saved it (the public pages are cached under a version key, see permanences/cache.py).
+    # process that saved it (the public pages are cached under a version key, see citeslab/core/cache.py).
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ["DJANGO_CACHE_DIR"],
@@ -263,9 +265,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/verrouillage.html"
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
-if BEHIND_PROXY:
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The same client address as the rate limits and the audit log (behind the proxy: the address the proxy saw).
+AXES_CLIENT_IP_CALLABLE = "citeslab.core.client.adresse_client"
 
 # Second factor (TOTP) for every staff account; on by default in production.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", not DEBUG)

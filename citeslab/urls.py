@@ -23,7 +23,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
-    path("bilan/", include("citeslab.bilan_urls")),
+    path("bilan/", include("citeslab.bilan.urls")),
     path("ateliers/", include("ateliers.urls")),
     path("ateliers.ics", CalendrierView.as_view(), name="ateliers_ics"),
 ]

@@ -1,7 +1,6 @@
 """The public pages of the project package: home, legal pages, the data·inclusion export, error pages."""
 
 import datetime
-import json
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
@@ -9,29 +8,20 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.generic import RedirectView, TemplateView, View
 
 from ateliers.models import Atelier
+from citeslab.core.cache import PagePublique, memoriser
+from citeslab.core.json_ld import json_ld
 from financement.models import Contribution, Convention
-from permanences.cache import PagePublique, bureau, memoriser
+from permanences.context_processors import bureau
 from permanences.models import Permanence
-from permanences.opening_hours import osm_opening_hours, schema_org_opening_hours
+from permanences.opening_hours import osm_opening_hours
 from permanences.planning import permanences_et_fermetures, situation
+from permanences.schema import DESCRIPTION, schema_bureau
 from porteurs import rgpd
 
 CODE_INSEE_CARCASSONNE = "11069"
-DESCRIPTION = (
-    "Le CitésLab aide les habitants des quartiers prioritaires de Carcassonne à transformer une idée "
-    "d'entreprise en projet : formuler l'idée, sécuriser le parcours de création et trouver le bon partenaire. "
-    "Gratuit, sans rendez-vous pendant les permanences."
-)
-
-
-def json_ld(data: dict) -> str:
-    """JSON for a <script type="application/ld+json"> block: "<" and friends escaped so it cannot close it."""
-    texte = json.dumps(data, ensure_ascii=False, indent=None)
-    return mark_safe(texte.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S308
 
 
 def financement_du_moment(annee: int) -> dict | None:
@@ -57,55 +47,6 @@ def financement_du_moment(annee: int) -> dict | None:
         return {"convention": contributions[0].convention, "contributions": contributions}
 
     return memoriser(f"financement-{annee}", charger) or None
-
-
-def adresse_schema(lieu) -> dict:
-    return {
-        "@type": "PostalAddress",
-        "streetAddress": lieu.adresse or lieu.nom,
-        "postalCode": lieu.code_postal,
-        "addressLocality": lieu.ville,
-        "addressCountry": "FR",
-    }
-
-
-def schema_bureau(request, contact, permanences) -> dict:
-    """schema.org description of the office: contact, address and walk-in hours, with each place."""
-    accueil = [p for p in permanences if p.type == Permanence.Type.ACCUEIL]
-    data = {
-        "@context": "https://schema.org",
-        "@type": "GovernmentOffice",
-        "name": contact.nom if contact else "CitésLab Carcassonne",
-        "description": DESCRIPTION,
-        "url": request.build_absolute_uri(reverse("accueil")),
-        "areaServed": {"@type": "City", "name": "Carcassonne"},
-        "openingHoursSpecification": schema_org_opening_hours(accueil),
-        "isAccessibleForFree": True,
-    }
-    if contact:
-        data.update(
-            {
-                "telephone": contact.telephone_international,
-                "email": contact.email,
-                "address": adresse_schema(contact.lieu),
-                "parentOrganization": {"@type": "GovernmentOrganization", "name": contact.structure_porteuse},
-                "employee": {"@type": "Person", "name": contact.responsable, "jobTitle": contact.fonction},
-            }
-        )
-    lieux = {}
-    for permanence in accueil:
-        lieux.setdefault(permanence.lieu, []).append(permanence)
-    data["location"] = [
-        {
-            "@type": "Place",
-            "name": lieu.nom,
-            "address": adresse_schema(lieu),
-            "hasMap": lieu.lien_carte,
-            "openingHoursSpecification": schema_org_opening_hours(slots),
-        }
-        for lieu, slots in lieux.items()
-    ]
-    return data
 
 
 class AccueilView(PagePublique, TemplateView):
@@ -135,7 +76,7 @@ class AccueilView(PagePublique, TemplateView):
                 "maintenant": self.maintenant,
                 "ateliers": list(Atelier.objects.publics().a_venir().select_related("lieu")[:3]),
                 "financement": financement_du_moment(aujourd_hui.year),
-                "json_ld": json_ld(schema_bureau(self.request, context["bureau"], en_vigueur)),
+                "json_ld": json_ld(schema_bureau(self.request, bureau(), en_vigueur)),
             }
         )
         return context

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html, format_html_join
 
-from citeslab.formats import euros, pourcent
-from citeslab.historique import HistoriqueAdmin
+from citeslab.core.admin import HistoriqueAdmin
+from citeslab.core.formats import euros, pourcent
 from financement.forms import ContributionFormSet
 from financement.models import Contribution, Convention, Financeur, Versement
 from financement.stats import echeancier
@@ -32,7 +32,7 @@ class ContributionInline(admin.TabularInline):
         # The parent is set on each inline instance by the formset: no query per row.
         if obj is None or obj.pk is None or obj.montant is None:
             return "—"
-        return f"{euros(obj.montant)} sur {euros(obj.convention.montant_total)} = {pourcent(obj.part)}"
+        return f"{euros(obj.montant, 2)} sur {euros(obj.convention.montant_total, 2)} = {pourcent(obj.part)}"
 
 
 @admin.register(Convention)
@@ -55,7 +55,7 @@ class ConventionAdmin(admin.ModelAdmin):
 
     @admin.display(description="montant total", ordering="montant_total")
     def montant_total_affiche(self, obj):
-        return euros(obj.montant_total)
+        return euros(obj.montant_total, 2)
 
     @admin.display(description="dû, reçu et reste par financeur et par année")
     def echeancier_affiche(self, obj):
@@ -64,7 +64,7 @@ class ConventionAdmin(admin.ModelAdmin):
         lignes = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((e.annee, e.financeur, euros(e.du), euros(e.recu), euros(e.reste)) for e in echeancier(obj)),
+            ((e.annee, e.financeur, euros(e.du, 2), euros(e.recu, 2), euros(e.reste, 2)) for e in echeancier(obj)),
         )
         return format_html(
             "<table><thead><tr><th scope='col'>Année</th><th scope='col'>Financeur</th><th scope='col'>Dû</th>"
@@ -98,7 +98,7 @@ class ContributionAdmin(HistoriqueAdmin):
 
     @admin.display(description="montant", ordering="montant")
     def montant_affiche(self, obj):
-        return euros(obj.montant)
+        return euros(obj.montant, 2)
 
 
 @admin.register(Versement)
@@ -111,4 +111,4 @@ class VersementAdmin(HistoriqueAdmin):
 
     @admin.display(description="montant", ordering="montant")
     def montant_affiche(self, obj):
-        return euros(obj.montant)
+        return euros(obj.montant, 2)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from citeslab.formats import euros
+from citeslab.core.formats import euros
 
 
 class ContributionFormSet(forms.BaseInlineFormSet):
@@ -27,13 +27,13 @@ class ContributionFormSet(forms.BaseInlineFormSet):
         ecart = total - somme
         if ecart > 0:
             raise ValidationError(
-                f"Les contributions totalisent {euros(somme)} : il manque {euros(ecart)} "
-                f"pour atteindre le montant total de la convention ({euros(total)}).",
+                f"Les contributions totalisent {euros(somme, 2)} : il manque {euros(ecart, 2)} "
+                f"pour atteindre le montant total de la convention ({euros(total, 2)}).",
                 code="contributions_incompletes",
             )
         if ecart < 0:
             raise ValidationError(
-                f"Les contributions totalisent {euros(somme)} : {euros(-ecart)} de trop "
-                f"par rapport au montant total de la convention ({euros(total)}).",
+                f"Les contributions totalisent {euros(somme, 2)} : {euros(-ecart, 2)} de trop "
+                f"par rapport au montant total de la convention ({euros(total, 2)}).",
                 code="contributions_excedentaires",
             )

@@ -1,30 +1,21 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class PermanencesConfig(AppConfig):
     name = "permanences"
     verbose_name = "Permanences et lieux"
-
-    # Every model whose rows a public page shows: a change to any of them invalidates the public cache.
-    MODELES_PUBLICS = [
-        "permanences.Quartier",
-        "permanences.Lieu",
-        "permanences.Permanence",
-        "permanences.Fermeture",
-        "permanences.Bureau",
-        "ateliers.Atelier",
-        "financement.Financeur",
-        "financement.Convention",
-        "financement.Contribution",
-    ]
+    # Shown on public pages: a change invalidates the public cache (citeslab.core.cache.brancher_invalidation).
+    modeles_publics = ["Quartier", "Lieu", "Permanence", "Fermeture", "Bureau"]
 
     def ready(self):
-        from django.apps import apps
+        from citeslab.core.donnees_personnelles import registre
 
-        from permanences.cache import invalider
-
-        for label in self.MODELES_PUBLICS:
-            model = apps.get_model(label)
-            for nom, signal in (("save", post_save), ("delete", post_delete)):
-                signal.connect(invalider, sender=model, dispatch_uid=f"public-cache-{nom}-{label}")
+        publiques = registre.declarer_donnees_publiques
+        publiques(self.get_model("Quartier"), ("nom",), "le nom d'un quartier prioritaire")
+        publiques(self.get_model("Lieu"), ("nom", "adresse", "ville"), "un lieu public où se tiennent les permanences")
+        publiques(self.get_model("Fermeture"), ("motif",), "le motif affiché sur le site public")
+        publiques(
+            self.get_model("Bureau"),
+            ("nom", "responsable", "fonction", "telephone", "email", "structure_porteuse"),
+            "les coordonnées professionnelles publiées du bureau (dossier de presse)",
+        )

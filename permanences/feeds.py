@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.generic import View
 from icalendar import Calendar, Event
 
-from permanences.cache import PagePublique
+from citeslab.core.cache import PagePublique
 from permanences.models import Permanence
 from permanences.planning import creneaux, lundi, permanences_et_fermetures
 

@@ -2,6 +2,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
+from citeslab.core.telephone import TelephoneField, telephone_international
+
+# The office opened on 8 March 2018: no schedule, report or activity before that year.
+PREMIERE_ANNEE = 2018
+
+# What a person or a report line shows for someone who lives outside the five quartiers.
+HORS_QPV = "Hors QPV"
+
 
 class Quartier(models.Model):
     """One of the five quartiers prioritaires (QPV) of Carcassonne. A person living elsewhere has none."""
@@ -86,7 +94,7 @@ class Bureau(models.Model):
     lieu = models.ForeignKey(Lieu, verbose_name="local", on_delete=models.PROTECT, related_name="+")
     responsable = models.CharField("chef de projet", max_length=150)
     fonction = models.CharField("fonction", max_length=150, default="Chef de projet CitésLab")
-    telephone = models.CharField("téléphone", max_length=20)
+    telephone = TelephoneField("téléphone")
     email = models.EmailField("adresse électronique")
     structure_porteuse = models.CharField("structure porteuse", max_length=150, default="Carcassonne Agglo")
 
@@ -100,10 +108,7 @@ class Bureau(models.Model):
     @property
     def telephone_international(self):
         """The number in E.164 form for a tel: link (06 07 44 82 97 -> +33607448297)."""
-        digits = "".join(c for c in self.telephone if c.isdigit())
-        if digits.startswith("0") and len(digits) == 10:
-            return "+33" + digits[1:]
-        return "+" + digits if self.telephone.strip().startswith("+") else digits
+        return telephone_international(self.telephone)
 
 
 class PermanenceQuerySet(models.QuerySet):

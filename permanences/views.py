@@ -5,13 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from citeslab.views import json_ld, schema_bureau
-from permanences.cache import PagePublique
-from permanences.models import Permanence
+from citeslab.core.cache import PagePublique
+from citeslab.core.json_ld import json_ld
+from permanences.context_processors import bureau
+from permanences.models import PREMIERE_ANNEE, Permanence
 from permanences.opening_hours import osm_opening_hours
 from permanences.planning import creneaux, format_semaine, jour_ferie, lundi, permanences_et_fermetures, semaine_iso
-
-PREMIERE_ANNEE = 2018
+from permanences.schema import schema_bureau
 
 
 class SemaineView(PagePublique, TemplateView):
@@ -108,7 +108,7 @@ class SemaineView(PagePublique, TemplateView):
                 ),
                 "lien_cette_semaine": base,
                 "osm_horaires": osm_opening_hours(accueil),
-                "json_ld": json_ld(schema_bureau(self.request, context["bureau"], permanences)),
+                "json_ld": json_ld(schema_bureau(self.request, bureau(), permanences)),
             }
         )
         return context

@@ -4,76 +4,22 @@ import datetime
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db import connections, models
-from django.db.models import Max, Min, QuerySet
+from django.db import models
+from django.db.models import Max, Min
 from django.http import HttpResponse
-from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from ateliers.models import Inscription
-from citeslab import audit
-from citeslab.exports import StreamingExportMixin, StreamingImportExportMixin
-from citeslab.historique import HistoriqueAdmin
-from citeslab.telephone import normaliser_telephone
-from permanences.models import Quartier
+from citeslab.core import audit
+from citeslab.core.admin import CachedChoicesMixin, HistoriqueAdmin, LargeTableAdmin, page_de_confirmation
+from citeslab.core.exports import StreamingExportMixin, StreamingImportExportMixin
+from citeslab.core.telephone import normaliser_telephone
+from permanences.models import HORS_QPV, Quartier
 from porteurs import rgpd, services
 from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm
 from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
 from porteurs.resources import OrientationResource, PorteurResource, SuiviResource
-
-
-class EstimatedCountPaginator(Paginator):
-    """An unfiltered list of a big PostgreSQL table takes its size from the planner's statistics.
-
-    COUNT(*) over 100 000 people (a million follow-ups) scans the whole table on every page view; the
-    estimate in pg_class is free and close enough to number pages. Filtered lists and small tables,
-    and every SQLite database, still get the exact count.
-    """
-
-    exact_below = 10_000
-
-    @cached_property
-    def count(self):
-        qs = self.object_list
-        if isinstance(qs, QuerySet) and not qs.query.where and connections[qs.db].vendor == "postgresql":
-            with connections[qs.db].cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table]
-                )
-                row = cursor.fetchone()
-            if row and row[0] >= self.exact_below:
-                return row[0]
-        return super().count
-
-
-class LargeTableAdmin(admin.ModelAdmin):
-    """Lists that grow to 100 000 rows and more: no COUNT(*) of the whole table, no facet counts."""
-
-    paginator = EstimatedCountPaginator
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    list_per_page = 50
-
-
-class CachedChoicesMixin:
-    """Each inline row renders its own <select>; without this, every row re-runs the choices' query."""
-
-    cached_choice_fields = ()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and db_field.name in self.cached_choice_fields:
-            cache = request.__dict__.setdefault("_admin_choices_cache", {})
-            key = (db_field.model, db_field.name)
-            if key not in cache:
-                cache[key] = list(field.choices)
-            field.choices = cache[key]
-        return field
-
 
 # Filters of the person list
 
@@ -84,7 +30,7 @@ class QuartierFilter(admin.SimpleListFilter):
     HORS_QPV = "hors_qpv"
 
     def lookups(self, request, model_admin):
-        return [(str(q.pk), q.nom) for q in Quartier.objects.all()] + [(self.HORS_QPV, "Hors QPV")]
+        return [(str(q.pk), q.nom) for q in Quartier.objects.all()] + [(self.HORS_QPV, HORS_QPV)]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -207,26 +153,6 @@ class OrientationInline(CachedChoicesMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("partenaire")
 
 
-class InscriptionInline(admin.TabularInline):
-    """Registrations are managed on the workshop's page; here they are listed."""
-
-    model = Inscription
-    extra = 0
-    fields = ["atelier", "statut", "present"]
-    readonly_fields = fields
-    can_delete = False
-    verbose_name_plural = "inscriptions aux ateliers"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("atelier").order_by("-atelier__debut")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 def appliquer_relance_des_suivis(*, porteur, suivis):
     """The newest follow-up saved sets the person's call-back date, as services.enregistrer_suivi does."""
     if not suivis:
@@ -263,7 +189,8 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
     search_fields = ["nom", "prenom", "telephone", "email"]
     search_help_text = "Nom, prénom, téléphone (sous n'importe quelle forme) ou adresse électronique."
     ordering = ["nom", "prenom"]
-    inlines = [SuiviInline, ChangementEtapeInline, OrientationInline, InscriptionInline]
+    # ateliers adds the person's workshop registrations (ateliers.admin): this app does not know workshops.
+    inlines = [SuiviInline, ChangementEtapeInline, OrientationInline]
     actions = ["passer_a_l_etape", "exporter_donnees_personnelles", "anonymiser_maintenant"]
     save_on_top = True
 
@@ -295,7 +222,7 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
 
     @admin.display(description="quartier", ordering="quartier__nom")
     def quartier_ou_hors_qpv(self, obj):
-        return obj.quartier.nom if obj.quartier_id else "Hors QPV"
+        return obj.quartier.nom if obj.quartier_id else HORS_QPV
 
     @admin.display(description="à relancer le", ordering="relance_le")
     def relance(self, obj):
@@ -374,20 +301,16 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
             else:
                 self.message_user(request, f"Les personnes choisies sont déjà à l'étape « {etape} ».", messages.INFO)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Passer à l'étape…",
-            "opts": self.model._meta,
-            "form": form,
-            "porteurs": queryset[:20],
-            "nombre": queryset.count(),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_name": "passer_a_l_etape",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/porteurs/porteur/passer_a_l_etape.html", context)
+        return page_de_confirmation(
+            self,
+            request,
+            queryset,
+            template="admin/porteurs/porteur/passer_a_l_etape.html",
+            titre="Passer à l'étape…",
+            action="passer_a_l_etape",
+            form=form,
+            media=self.media + form.media,
+        )
 
     @admin.action(description="Exporter toutes les données de la personne (droit d'accès)", permissions=["change"])
     def exporter_donnees_personnelles(self, request, queryset):
@@ -425,18 +348,14 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
             else:
                 self.message_user(request, "Les personnes choisies étaient déjà anonymisées.", messages.INFO)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Anonymiser maintenant (droit à l'effacement)",
-            "opts": self.model._meta,
-            "porteurs": queryset[:20],
-            "nombre": queryset.count(),
-            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
-            "select_across": request.POST.get("select_across", "0"),
-            "action_name": "anonymiser_maintenant",
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/porteurs/porteur/anonymiser_maintenant.html", context)
+        return page_de_confirmation(
+            self,
+            request,
+            queryset,
+            template="admin/porteurs/porteur/anonymiser_maintenant.html",
+            titre="Anonymiser maintenant (droit à l'effacement)",
+            action="anonymiser_maintenant",
+        )
 
 
 def _changed(formset, instance):

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PorteursConfig(AppConfig):
     name = "porteurs"
     verbose_name = "Porteurs de projet"
+
+    def ready(self):
+        from porteurs import rgpd
+
+        rgpd.declarer()

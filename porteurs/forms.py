@@ -5,7 +5,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
-from citeslab.telephone import normaliser_telephone
+from citeslab.core.telephone import ChampTelephone
 from permanences.models import Quartier
 
 AUTRE_QUARTIER = "autre"
@@ -25,13 +25,7 @@ class ContactForm(forms.Form):
         error_messages={"required": "Indiquez votre nom."},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    telephone = forms.CharField(
-        label="Téléphone",
-        max_length=20,
-        required=False,
-        help_text="Par exemple 06 12 34 56 78.",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-    )
+    telephone = ChampTelephone(label="Téléphone", required=False, help_text="Par exemple 06 12 34 56 78.")
     email = forms.EmailField(
         label="Adresse électronique",
         max_length=254,
@@ -94,15 +88,6 @@ class ContactForm(forms.Form):
 
     def clean_nom(self):
         return self.cleaned_data["nom"].strip()
-
-    def clean_telephone(self):
-        try:
-            return normaliser_telephone(self.cleaned_data["telephone"])
-        except ValidationError as exc:
-            raise ValidationError(
-                "Ce numéro de téléphone n'est pas valide : 10 chiffres, par exemple 06 12 34 56 78.",
-                code=exc.code,
-            ) from exc
 
     def clean_quartier(self):
         valeur = self.cleaned_data["quartier"]

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from citeslab.telephone import normaliser_telephone
+from citeslab.core.telephone import TelephoneField
 from permanences.models import Lieu, Permanence, Quartier
 
 
@@ -46,13 +46,6 @@ class PorteurQuerySet(models.QuerySet):
         """People whose call-back date has come."""
         jour = jour or timezone.localdate()
         return self.filter(relance_le__lte=jour)
-
-    def accompagnes_en(self, annee: int):
-        """People with at least one follow-up in the year."""
-        return self.filter(suivis__date__year=annee).distinct()
-
-    def nouveaux_en(self, annee: int):
-        return self.filter(date_premier_contact__year=annee)
 
 
 class Porteur(models.Model):
@@ -96,7 +89,7 @@ class Porteur(models.Model):
     # Essentials, typed during a permanence
     prenom = models.CharField("prénom", max_length=100)
     nom = models.CharField("nom", max_length=100)
-    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    telephone = TelephoneField("téléphone", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     quartier = models.ForeignKey(
         Quartier,
@@ -151,11 +144,6 @@ class Porteur(models.Model):
 
     def clean(self):
         super().clean()
-        if self.telephone:
-            try:
-                self.telephone = normaliser_telephone(self.telephone)
-            except ValidationError as exc:
-                raise ValidationError({"telephone": exc.messages}) from exc
         if self.date_naissance and self.date_naissance > timezone.localdate():
             raise ValidationError({"date_naissance": "La date de naissance ne peut pas être dans le futur."})
         if self.date_naissance and self.date_naissance < datetime.date(1900, 1, 1):
@@ -198,11 +186,6 @@ class ChangementEtape(models.Model):
         return f"{self.get_etape_display()} le {self.date:%d/%m/%Y}"
 
 
-class SuiviQuerySet(models.QuerySet):
-    def en(self, annee: int):
-        return self.filter(date__year=annee)
-
-
 class Suivi(models.Model):
     """One follow-up of a person: an interview, a call, an e-mail, a workshop, a visit."""
 
@@ -241,7 +224,6 @@ class Suivi(models.Model):
     )
     cree_le = models.DateTimeField("enregistré le", auto_now_add=True)
 
-    objects = SuiviQuerySet.as_manager()
     history = HistoricalRecords(verbose_name="historique du suivi")
 
     class Meta:

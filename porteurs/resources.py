@@ -1,6 +1,6 @@
 """django-import-export resources of people, follow-ups and referrals: the admin, commands and tests share them.
 
-Every export field's `attribute` is a lookup path ("quartier__nom"), so citeslab.exports can stream the
+Every export field's `attribute` is a lookup path ("quartier__nom"), so citeslab.core.exports can stream the
 rows from values_list with the related names joined in, instead of building a Dataset cell by cell.
 """
 
@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import fields, resources, widgets
 
-from citeslab.telephone import normaliser_telephone
-from permanences.models import Quartier
+from citeslab.core.telephone import normaliser_telephone
+from permanences.models import HORS_QPV, Quartier
 from porteurs.models import ChangementEtape, Etape, Orientation, Porteur, Suivi
 
 FORMAT_DATE = "%d/%m/%Y"
@@ -75,14 +75,14 @@ class QuartierWidget(widgets.ForeignKeyWidget):
         super().__init__(Quartier, field="nom")
 
     def clean(self, value, row=None, **kwargs):
-        if value in (None, "") or str(value).strip().lower() in {"hors qpv", "hors quartier"}:
+        if value in (None, "") or str(value).strip().lower() in {HORS_QPV.lower(), "hors quartier"}:
             return None
         try:
             return Quartier.objects.get(nom__iexact=str(value).strip())
         except Quartier.DoesNotExist:
             noms = ", ".join(Quartier.objects.values_list("nom", flat=True))
             raise ValueError(
-                f"Quartier inconnu : « {value} ». Quartiers possibles : {noms}, ou « Hors QPV »."
+                f"Quartier inconnu : « {value} ». Quartiers possibles : {noms}, ou « {HORS_QPV} »."
             ) from None
 
 

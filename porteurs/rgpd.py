@@ -1,8 +1,9 @@
-"""Personal data retention: people out of contact for too long are anonymised, keeping what reports count.
+"""Personal data of people and their path: retention, erasure and subject access.
 
 What stays: gender, year of birth (the age band at a year's end depends on it alone), quartier, situation,
 source, sector, stages and every date. What goes: names, contacts, address, the idea, interview notes,
-next steps, referral subjects, stage comments, and the same fields of their workshop registrations.
+next steps, referral subjects, stage comments — and whatever other apps declare about the person in the
+registry of citeslab.core.donnees_personnelles (workshop registrations, for instance).
 """
 
 import datetime
@@ -11,19 +12,12 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import DateField, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import DateField, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncYear
 from django.utils import timezone
 
-from ateliers.models import Inscription
-from porteurs.models import ChangementEtape, Orientation, Porteur, Suivi
-
-ANONYME = "Anonyme"
-EMAIL_ANONYME = "anonyme@anonyme.invalid"  # registrations need a contact; .invalid is reserved (RFC 2606)
-
-
-def duree_conservation() -> datetime.timedelta:
-    return datetime.timedelta(days=settings.RGPD_DUREE_CONSERVATION_JOURS)
+from citeslab.core.donnees_personnelles import ANONYME, Declaration, Purge, duree_conservation, par_lots, registre
+from porteurs.models import ChangementEtape, Orientation, Partenaire, Porteur, Suivi
 
 
 def _latest(model, field, porteur_field="porteur"):
@@ -96,161 +90,99 @@ def bientot_anonymises(jours: int = 30):
     )
 
 
-def inscriptions_a_anonymiser(le: datetime.date | None = None):
-    le = le or timezone.localdate()
-    limite = timezone.make_aware(datetime.datetime.combine(le - duree_conservation(), datetime.time.min))
-    return Inscription.objects.filter(atelier__fin__lt=limite).exclude(prenom=ANONYME, email=EMAIL_ANONYME)
+PERSONNE = Declaration(
+    modele=Porteur,
+    cle="id",
+    effacer={
+        "prenom": ANONYME,
+        "nom": "",
+        "telephone": "",
+        "email": "",
+        "adresse": "",
+        "idee": "",
+        "date_naissance": TruncYear("date_naissance"),  # the year of birth stays, day and month go
+        "relance_le": None,
+    },
+    conserver=("genre", "quartier", "situation", "secteur", "source", "date_premier_contact", "consentement_le"),
+    section="identite_et_situation",
+    section_historique="porteur",
+    avec=("quartier",),
+)
+SUIVIS = Declaration(
+    modele=Suivi,
+    cle="porteur_id",
+    effacer={"notes": "", "prochaine_etape": ""},
+    section="suivis",
+    section_historique="suivis",
+    ordre=("date", "pk"),
+    avec=("lieu", "permanence", "auteur"),
+)
+ORIENTATIONS = Declaration(
+    modele=Orientation,
+    cle="porteur_id",
+    effacer={"objet": ""},
+    section="orientations",
+    section_historique="orientations",
+    ordre=("date", "pk"),
+    avec=("partenaire",),
+)
+ETAPES = Declaration(
+    modele=ChangementEtape,
+    cle="porteur_id",
+    effacer={"commentaire": ""},
+    section="etapes",
+    ordre=("date", "pk"),
+    avec=("auteur",),
+)
+
+
+def declarer() -> None:
+    registre.declarer(PERSONNE, SUIVIS, ORIENTATIONS, ETAPES)
+    registre.declarer_donnees_publiques(
+        Partenaire, ("nom", "description", "site_web"), "une structure du réseau partenaire"
+    )
+    registre.declarer_purge(Purge(libelle="porteur(s)", a_purger=a_anonymiser, executer=anonymiser))
 
 
 @transaction.atomic
 def anonymiser(porteurs) -> int:
-    """Anonymise the given people (a queryset or a list of primary keys), at once, in every table."""
+    """Anonymise the given people (a queryset or a list of primary keys), at once, in every app's tables."""
     pks = list(porteurs.values_list("pk", flat=True)) if hasattr(porteurs, "values_list") else list(porteurs)
-    if not pks:
-        return 0
     now = timezone.now()
-    for start in range(0, len(pks), 5000):
-        batch = pks[start : start + 5000]
-        people = Porteur.objects.filter(pk__in=batch)
-        people.update(
-            date_naissance=TruncYear("date_naissance"),  # the year of birth stays, day and month go
-            prenom=ANONYME,
-            nom="",
-            telephone="",
-            email="",
-            adresse="",
-            idee="",
-            relance_le=None,
-            anonymise_le=now,
-        )
-        Suivi.objects.filter(porteur__in=batch).update(notes="", prochaine_etape="")
-        Orientation.objects.filter(porteur__in=batch).update(objet="")
-        ChangementEtape.objects.filter(porteur__in=batch).update(commentaire="")
-        Inscription.objects.filter(porteur__in=batch).update(prenom=ANONYME, nom="", telephone="", email=EMAIL_ANONYME)
-        _anonymiser_historique(batch)
+    for lot in par_lots(pks):
+        for declaration in registre.declarations:
+            declaration.effacer_pour(lot)
+        Porteur.objects.filter(pk__in=lot).update(anonymise_le=now)
     return len(pks)
-
-
-INSCRIPTION_ANONYME = {"prenom": ANONYME, "nom": "", "telephone": "", "email": EMAIL_ANONYME}
-
-
-@transaction.atomic
-def anonymiser_inscriptions(inscriptions) -> int:
-    pks = list(inscriptions.values_list("pk", flat=True))
-    for start in range(0, len(pks), 5000):
-        batch = pks[start : start + 5000]
-        Inscription.objects.filter(pk__in=batch).update(**INSCRIPTION_ANONYME)
-        # Earlier versions of the registration hold the same name and contact.
-        Inscription.history.filter(id__in=batch).update(**INSCRIPTION_ANONYME)
-    return len(pks)
-
-
-def _anonymiser_historique(pks):
-    """History rows hold past values too: they are erased the same way (see citeslab.history)."""
-    for model, fields, key in [
-        (Porteur, {"prenom": ANONYME, "nom": "", "telephone": "", "email": "", "adresse": "", "idee": ""}, "id"),
-        (Suivi, {"notes": "", "prochaine_etape": ""}, "porteur_id"),
-        (Orientation, {"objet": ""}, "porteur_id"),
-    ]:
-        history = getattr(model, "history", None)
-        if history is not None:
-            history.filter(Q(**{f"{key}__in": pks})).update(**fields)
-    # A registration's older versions may predate its link to the person: found by the registration's id.
-    Inscription.history.filter(id__in=Inscription.objects.filter(porteur__in=pks).values("pk")).update(
-        **INSCRIPTION_ANONYME
-    )
 
 
 # Subject access (droit d'accès): everything held about a person, in one document
 
-
 DROIT_D_ACCES_MAX = 10  # people in one subject-access file
-
-HISTORY_TYPES = {"+": "création", "~": "modification", "-": "suppression"}
-
-
-def _valeurs(obj, exclude=()):
-    """The row's fields, as a person would read them: labels of choices, names of related rows."""
-    values = {}
-    for field in obj._meta.concrete_fields:
-        if field.name in exclude:
-            continue
-        if field.is_relation:
-            # Related rows are select_related by the caller: str() costs no query.
-            values[field.name] = str(getattr(obj, field.name)) if getattr(obj, field.attname) is not None else None
-        elif field.choices:
-            values[field.name] = getattr(obj, f"get_{field.name}_display")()
-        else:
-            values[field.name] = getattr(obj, field.attname)
-    return values
-
-
-def _historique(model, key, pks, par_id=None):
-    """History rows of a model for these people, grouped by person; one query per model.
-
-    `par_id`: current rows whose every version belongs to their person, even versions from before the link.
-    """
-    history = getattr(model, "history", None)
-    if history is None:
-        return {}
-    tracked = {f.attname for f in model._meta.concrete_fields} | {"id"}
-    rows = history.filter(**{f"{key}__in": pks})
-    owner = {}
-    if par_id is not None:
-        owner = dict(par_id.values_list("pk", key))
-        rows = history.filter(Q(**{f"{key}__in": pks}) | Q(id__in=list(owner)))
-    grouped = {}
-    for row in rows.select_related("history_user").order_by("history_date"):
-        grouped.setdefault(owner.get(row.id, getattr(row, key)), []).append(
-            {
-                "date": row.history_date,
-                "type": HISTORY_TYPES.get(row.history_type, row.history_type),
-                "par": row.history_user.get_username() if row.history_user_id else None,
-                "valeurs": {
-                    f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if f.attname in tracked
-                },
-            }
-        )
-    return grouped
 
 
 def donnees_personnelles(porteurs) -> list[dict]:
-    """Everything held about each person: identity, follow-ups with notes, referrals, stages, registrations,
-    and the history rows of each. A fixed number of queries, whatever the number of people or rows."""
-    people = list(
+    """Everything held about each person, asked of every declaration: identity, follow-ups with notes,
+    referrals, stages, registrations, and the history rows of each. Two queries per declaration at most,
+    whatever the number of people or rows."""
+    pks = list(
         (porteurs if hasattr(porteurs, "model") else Porteur.objects.filter(pk__in=porteurs))
-        .select_related("quartier")
-        .prefetch_related(
-            Prefetch("suivis", Suivi.objects.select_related("lieu", "permanence", "auteur").order_by("date", "pk")),
-            Prefetch("orientations", Orientation.objects.select_related("partenaire").order_by("date", "pk")),
-            Prefetch("changements_etape", ChangementEtape.objects.select_related("auteur").order_by("date", "pk")),
-            Prefetch("inscriptions", Inscription.objects.select_related("atelier", "quartier").order_by("pk")),
-        )
         .order_by("pk")
+        .values_list("pk", flat=True)
     )
-    pks = [p.pk for p in people]
-    histories = {
-        "porteur": _historique(Porteur, "id", pks),
-        "suivis": _historique(Suivi, "porteur_id", pks),
-        "orientations": _historique(Orientation, "porteur_id", pks),
-        "inscriptions": _historique(
-            Inscription, "porteur_id", pks, par_id=Inscription.objects.filter(porteur__in=pks)
-        ),
-    }
-    return [
-        {
-            "identifiant": person.pk,
-            "identite_et_situation": _valeurs(person),
-            "suivis": [_valeurs(s, exclude=("porteur",)) for s in person.suivis.all()],
-            "orientations": [_valeurs(o, exclude=("porteur",)) for o in person.orientations.all()],
-            "etapes": [_valeurs(c, exclude=("porteur",)) for c in person.changements_etape.all()],
-            "inscriptions_aux_ateliers": [_valeurs(i, exclude=("porteur",)) for i in person.inscriptions.all()],
-            "historique_des_modifications": {
-                part: by_person.get(person.pk, []) for part, by_person in histories.items()
-            },
+    sections = [(d, d.exporter(pks)) for d in registre.declarations]
+    historiques = [(d, d.exporter_historique(pks)) for d in registre.declarations if d.section_historique]
+    personnes = []
+    for pk in pks:
+        personne = {"identifiant": pk}
+        for declaration, par_personne in sections:
+            lignes = par_personne.get(pk, [])
+            personne[declaration.section] = lignes[0] if declaration.est_la_personne else lignes
+        personne["historique_des_modifications"] = {
+            d.section_historique: par_personne.get(pk, []) for d, par_personne in historiques
         }
-        for person in people
-    ]
+        personnes.append(personne)
+    return personnes
 
 
 def export_droit_d_acces(porteurs) -> tuple[bytes, int]:

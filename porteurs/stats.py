@@ -64,11 +64,6 @@ def repartitions(champs: list[str], annees: list[int]) -> dict[str, dict[int, di
     return resultat
 
 
-def repartition(champ: str, annees: list[int]) -> dict[int, dict]:
-    """People accompanied in each year, counted by one field (genre, quartier, situation, source)."""
-    return repartitions([champ], annees)[champ]
-
-
 TRANCHES_AGE = [
     ("moins_26", "Moins de 26 ans"),
     ("26_45", "26 à 45 ans"),

@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
-from permanences.cache import PagePublique, bureau
+from citeslab.core.cache import PagePublique
 from permanences.planning import creneaux, jour_ferie
 from porteurs.forms import ContactForm
 from porteurs.models import Etape, Porteur
@@ -31,11 +31,6 @@ class ContactView(FormView):
     template_name = "porteurs/contact.html"
     form_class = ContactForm
     success_url = reverse_lazy("porteurs:merci")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["bureau"] = bureau()
-        return context
 
     def form_valid(self, form):
         if form.est_un_robot:

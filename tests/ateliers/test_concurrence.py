@@ -37,7 +37,6 @@ def sur_postgres(test):
     marques = [
         pytest.mark.postgres,
         pytest.mark.django_db(transaction=True),
-        pytest.mark.usefixtures("postgres_seulement"),
     ]
     for marque in marques:
         test = marque(test)
@@ -47,15 +46,6 @@ def sur_postgres(test):
 REPETITIONS = 5
 PERSONNES = 30
 PLACES = 10
-
-
-@pytest.fixture
-def postgres_seulement():
-    if connection.vendor != "postgresql":
-        pytest.skip(
-            "Concurrence réelle : demande PostgreSQL (verrous de ligne SELECT … FOR UPDATE). "
-            "Sur SQLite, le comportement séquentiel est couvert par test_services."
-        )
 
 
 def en_parallele(fonction, nombre):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from citeslab.bilan import construire_bilan
+from citeslab.bilan.sections import construire_bilan
 from porteurs.models import Etape, Porteur
 from tests.porteurs.factories import ChangementEtapeFactory, PorteurFactory, SuiviFactory
 

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from citeslab.bilan import POURCENT, construire_bilan, formater
+from citeslab.bilan.donnees import POURCENT, formater
+from citeslab.bilan.sections import construire_bilan
 
 
 def _tables_de_la_page(html):
@@ -60,9 +61,9 @@ def test_page_shows_french_formats_and_previous_year(agglo_client, activite):
     html = agglo_client.get(reverse("bilan:annee", args=[2019])).content.decode()
     tables = _tables_de_la_page(html)
     femmes = next(r for r in tables["Chiffres clés"] if r[0].startswith("Part de femmes"))
-    assert femmes[1:] == ["75\u00a0%", "100\u00a0%"]
+    assert femmes[1:] == ["75\u202f%", "100\u202f%"]
     financement = {r[0]: r for r in tables["Financement"]}
-    assert financement["État"][3] == "15\u00a0000,00\u00a0€"
+    assert financement["État"][3] == "15\u202f000,00\u00a0€"
     assert "2018" in html
 
 

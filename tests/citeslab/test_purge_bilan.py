@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from citeslab.bilan import construire_bilan
-from porteurs.generation import Generateur
+from citeslab.bilan.sections import construire_bilan
+from citeslab.generation import Generateur
 from porteurs.models import Porteur
 from tests.porteurs.factories import PorteurFactory, SuiviFactory
 

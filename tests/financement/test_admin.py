@@ -41,7 +41,7 @@ def test_convention_whose_contributions_fall_short_is_refused_with_the_gap(admin
     )
     assert response.status_code == 200
     assert not Convention.objects.exists()
-    texte = response.content.decode().replace("\u00a0", " ")
+    texte = response.content.decode().replace("\u00a0", " ").replace("\u202f", " ")
     assert "Les contributions totalisent 170 000,00 € : il manque 10 000,00 €" in texte
 
 
@@ -52,7 +52,7 @@ def test_convention_whose_contributions_exceed_is_refused_with_the_excess(admin_
         _donnees((etat, "72000"), (cdc, "54000"), (agglo, "64000")),
     )
     assert not Convention.objects.exists()
-    assert "10 000,00 € de trop" in response.content.decode().replace("\u00a0", " ")
+    assert "10 000,00 € de trop" in response.content.decode().replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def test_convention_that_adds_up_is_saved_and_shows_each_share(admin_client_):
@@ -65,7 +65,7 @@ def test_convention_that_adds_up_is_saved_and_shows_each_share(admin_client_):
     convention = Convention.objects.get()
     assert convention.ecart() == 0
     page = admin_client_.get(reverse("admin:financement_convention_change", args=[convention.pk]))
-    texte = page.content.decode().replace("\u00a0", " ")
+    texte = page.content.decode().replace("\u00a0", " ").replace("\u202f", " ")
     assert "72 000,00 € sur 180 000,00 € = 40 %" in texte
     assert "54 000,00 € sur 180 000,00 € = 30 %" in texte
 
@@ -93,6 +93,7 @@ def test_convention_page_shows_the_schedule(admin_client_):
         admin_client_.get(reverse("admin:financement_convention_change", args=[convention.pk]))
         .content.decode()
         .replace("\u00a0", " ")
+        .replace("\u202f", " ")
     )
     assert "Échéancier par année" in texte
     assert "10 000,00 €" in texte

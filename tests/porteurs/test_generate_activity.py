@@ -112,7 +112,7 @@ def test_generated_history_referrals_and_registrations_hold_together():
 
 
 def test_generated_phones_pass_the_admin_validation():
-    from citeslab.telephone import normaliser_telephone
+    from citeslab.core.telephone import normaliser_telephone
 
     _generate("--people", "30", "--seed", "5")
     for telephone in Porteur.objects.exclude(telephone="").values_list("telephone", flat=True):

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ateliers.models import Inscription
+from citeslab.core.donnees_personnelles import EMAIL_ANONYME
 from porteurs import rgpd
 from porteurs.models import Porteur, Suivi
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
@@ -60,7 +61,7 @@ def test_anonymisation_erases_identity_contacts_and_notes_but_keeps_what_reports
     assert not Suivi.objects.filter(porteur=porteur).exclude(notes="").exists()
     assert Suivi.objects.filter(porteur=porteur).count() == 1  # the follow-up still counts
     inscription = Inscription.objects.get(porteur=porteur)
-    assert (inscription.prenom, inscription.nom, inscription.email) == ("Anonyme", "", rgpd.EMAIL_ANONYME)
+    assert (inscription.prenom, inscription.nom, inscription.email) == ("Anonyme", "", EMAIL_ANONYME)
 
 
 def test_people_due_within_thirty_days_are_listed_before_the_purge():

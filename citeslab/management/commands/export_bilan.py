@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from citeslab.bilan import construire_bilan
-from citeslab.exports import FORMATS_BILAN, ecrire_bilan, nom_fichier_bilan
+from citeslab.bilan.fichiers import FORMATS_BILAN, ecrire_bilan, nom_fichier_bilan
+from citeslab.bilan.sections import construire_bilan
 
 
 class Command(BaseCommand):

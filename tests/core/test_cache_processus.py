@@ -2,7 +2,7 @@ from unittest import mock
 
 import pytest
 
-from permanences import cache as pages
+from citeslab.core import cache as pages
 
 
 def _cles_lues(client, url):
@@ -32,12 +32,3 @@ def test_the_process_keeps_a_bounded_number_of_pages():
     for n in range(pages.PAGES_DU_PROCESSUS_MAX + 5):
         pages._garder_dans_le_processus(f"public:1:page:{n}", (b"", {}, 0))
     assert len(pages._pages_du_processus) <= pages.PAGES_DU_PROCESSUS_MAX
-
-
-@pytest.mark.django_db
-def test_a_page_cached_before_the_process_kept_pages_is_still_served(seeded, client):
-    client.get("/permanences/")
-    cle = next(cle for cle in pages._pages_du_processus if ":page:" in cle)
-    pages._pages_du_processus.clear()
-    pages.cache.set(cle, (b"ancienne page", {"Content-Type": "text/html; charset=utf-8"}), 60)
-    assert client.get("/permanences/").content == b"ancienne page"

@@ -4,12 +4,10 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from citeslab.exports import CSVFrancais
+from citeslab.core.imports import CSVFrancais
 from porteurs.models import ChangementEtape, Porteur
 from porteurs.resources import PorteurResource
 from tests.permanences.factories import QuartierFactory
-
-pytestmark = pytest.mark.urls("tests.bilan.admin_site")
 
 ENTETE = [
     "Nom",
@@ -113,14 +111,14 @@ def test_phone_numbers_are_checked_per_row(grazailles):
 def test_admin_import_previews_then_confirms(chef_client, grazailles):
     fichier = SimpleUploadedFile("porteurs.csv", _csv(LIGNES, ";", "cp1252"), content_type="text/csv")
     apercu = chef_client.post(
-        "/essai/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
+        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
     )
     assert apercu.status_code == 200
     assert Porteur.objects.count() == 0  # a dry run
     texte = apercu.content.decode()
     assert "Bénézech" in texte
     confirmation = apercu.context["confirm_form"]
-    reponse = chef_client.post("/essai/porteurs/porteur/process_import/", confirmation.initial)
+    reponse = chef_client.post("/admin/porteurs/porteur/process_import/", confirmation.initial)
     assert reponse.status_code == 302
     assert Porteur.objects.count() == 2
 
@@ -128,7 +126,7 @@ def test_admin_import_previews_then_confirms(chef_client, grazailles):
 def test_admin_import_shows_row_errors_and_no_confirm_button(chef_client, grazailles):
     fichier = SimpleUploadedFile("porteurs.csv", _csv([["X", "Y", "pas une date", "", "", "", "", ""]]))
     apercu = chef_client.post(
-        "/essai/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
+        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
     )
     assert "n'est pas une date au format jj/mm/aaaa" in apercu.content.decode().replace("&#x27;", "'")
     assert apercu.context.get("confirm_form") is None

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from citeslab import audit
-from citeslab.bilan import construire_bilan, formater
-from citeslab.charts import barres
-from citeslab.exports import CONTENT_TYPES, FORMATS_BILAN, ecrire_bilan, nom_fichier_bilan
-
-PREMIERE_ANNEE = 2018  # the office opened on 8 March 2018
+from citeslab.bilan.donnees import formater
+from citeslab.bilan.fichiers import FORMATS_BILAN, ecrire_bilan, nom_fichier_bilan
+from citeslab.bilan.graphiques import barres
+from citeslab.bilan.sections import construire_bilan
+from citeslab.core import audit
+from citeslab.core.exports import CONTENT_TYPES
+from permanences.models import PREMIERE_ANNEE
 
 
 class BilanAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):

@@ -26,6 +26,7 @@ from faker import Faker
 from ateliers.models import Atelier, Inscription
 from citeslab.seed import BUREAU, seed_carcassonne
 from permanences.models import Lieu, Permanence, Quartier
+from permanences.planning import jour_ferie
 from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
 
 DEBUT = datetime.date(2018, 1, 8)
@@ -296,8 +297,6 @@ class Generateur:
 
     def _agenda(self, tz):
         """The coming six weeks of the press kit's weekly slots, so a demo shows what a resident can book."""
-        from permanences.planning import jour_ferie
-
         agenda = []
         for week in range(6):
             monday = self.today - datetime.timedelta(days=self.today.weekday()) + datetime.timedelta(weeks=week)

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from porteurs.generation import Generateur
+from citeslab.generation import Generateur
 from porteurs.models import Porteur
 
 

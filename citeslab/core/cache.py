@@ -3,11 +3,17 @@
 Bumping one key invalidates every cached page and fragment at once: the chef de projet who enters a
 closure in the admin sees it on the site at the next reload, without waiting for a timeout. With
 several server processes, CACHES must be shared between them (see DJANGO_CACHE_DIR in settings).
+
+Each app names, in its AppConfig, the models whose rows a public page shows (`modeles_publics`);
+`brancher_invalidation()` connects their saves and deletes to `invalider`.
 """
 
 import time
 
+from django.apps import apps
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 
 VERSION_KEY = "public:version"
 
@@ -25,25 +31,30 @@ def invalider(**kwargs) -> None:
     cache.set(VERSION_KEY, time.time_ns(), None)
 
 
+def brancher_invalidation() -> None:
+    """Connect `invalider` to every model listed in an app config's `modeles_publics`."""
+    for app_config in apps.get_app_configs():
+        for nom in getattr(app_config, "modeles_publics", ()):
+            model = app_config.get_model(nom)
+            for evenement, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(invalider, sender=model, dispatch_uid=f"public-cache-{evenement}-{model._meta.label}")
+
+
 def cle(*parts) -> str:
     return ":".join(["public", str(version()), *(str(part) for part in parts)])
 
 
 def memoriser(nom: str, calcul, timeout=None):
-    """Reference data (the office, the funders) kept until the next change, shared by every page."""
+    """Reference data (the office, the funders) kept until the next change, shared by every page.
+
+    `calcul` returns False rather than None for "nothing": None in the cache means a miss.
+    """
     key = cle("ref", nom)
     value = cache.get(key)
     if value is None:
         value = calcul()
         cache.set(key, value, timeout)
     return value
-
-
-def bureau():
-    """The office's contact row (seeded, edited in the admin), or None before the seed has run."""
-    from permanences.models import Bureau
-
-    return memoriser("bureau", lambda: Bureau.objects.select_related("lieu").first() or False) or None
 
 
 # Each server process keeps the pages it has already read from the shared cache. The key holds the data
@@ -53,10 +64,30 @@ _pages_du_processus: dict = {}
 PAGES_DU_PROCESSUS_MAX = 200
 
 
-def _garder_dans_le_processus(key, cached) -> None:
+def lire_page(key):
+    """(content, headers, expiry) of a rendered page, from this process or the shared cache; None on a miss."""
+    page = _pages_du_processus.get(key)
+    if page is None or page[2] <= time.time():
+        page = cache.get(key)
+        if page is not None:
+            _garder_dans_le_processus(key, page)
+    return page
+
+
+def ecrire_page(key, content: bytes, headers: dict, timeout: int) -> None:
+    page = (content, headers, time.time() + timeout)
+    cache.set(key, page, timeout)
+    _garder_dans_le_processus(key, page)
+
+
+def _garder_dans_le_processus(key, page) -> None:
     if len(_pages_du_processus) >= PAGES_DU_PROCESSUS_MAX:
         _pages_du_processus.clear()  # old versions and weeks nobody asks for any more
-    _pages_du_processus[key] = cached
+    _pages_du_processus[key] = page
+
+
+def oublier_les_pages_du_processus() -> None:
+    _pages_du_processus.clear()
 
 
 class PagePublique:
@@ -76,30 +107,15 @@ class PagePublique:
         return self.duree_max
 
     def get(self, request, *args, **kwargs):
-        from django.http import HttpResponse
-
         key = cle("page", *self.parties_cle())
-        cached = _pages_du_processus.get(key)
-        if cached is None or cached[2] <= time.time():
-            cached = cache.get(key)
-            if cached is not None and len(cached) == 3:
-                _garder_dans_le_processus(key, cached)
-        if cached is not None:
-            # (content, headers) entries written before this process kept pages are still served as they are.
-            content, headers = cached[:2]
+        page = lire_page(key)
+        if page is not None:
+            content, headers, _ = page
             return HttpResponse(content, headers=headers)
         response = super().get(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
         if response.status_code == 200:
             headers = {name: response[name] for name in ("Content-Type", "Content-Disposition") if name in response}
-            timeout = max(1, min(self.expire_dans(), self.duree_max))
-            cached = (response.content, headers, time.time() + timeout)
-            cache.set(key, cached, timeout)
-            _garder_dans_le_processus(key, cached)
+            ecrire_page(key, response.content, headers, max(1, min(self.expire_dans(), self.duree_max)))
         return response
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["bureau"] = bureau()
-        return context

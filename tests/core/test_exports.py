@@ -10,14 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ateliers.resources import InscriptionResource
-from citeslab.exports import colonnes, neutraliser
+from citeslab.core.exports import colonnes, neutraliser
 from porteurs.models import Porteur
 from porteurs.resources import PorteurResource
 from tests.ateliers.factories import InscriptionFactory
 from tests.permanences.factories import QuartierFactory
 from tests.porteurs.factories import OrientationFactory, PorteurFactory, SuiviFactory
-
-pytestmark = pytest.mark.urls("tests.bilan.admin_site")
 
 FORMATS = {"csv": "0", "xlsx": "1", "ods": "2"}
 
@@ -26,7 +24,7 @@ def _exporter(client, modele, resource, fmt):
     data = {"format": FORMATS[fmt], "resource": "0"}
     for name in resource._meta.fields:
         data[f"{resource.__name__.lower()}_{name}"] = "on"
-    return client.post(f"/essai/{modele}/export/", data)
+    return client.post(f"/admin/{modele}/export/", data)
 
 
 def _contenu(response):
@@ -141,9 +139,9 @@ def test_export_queries_do_not_grow_with_rows(chef_client, fmt):
 
 def test_agglo_gets_403_on_raw_exports(agglo_client):
     for modele in ("porteurs/porteur", "porteurs/suivi", "porteurs/orientation", "ateliers/inscription"):
-        assert agglo_client.get(f"/essai/{modele}/export/").status_code == 403
-        assert agglo_client.post(f"/essai/{modele}/export/", {"format": "0"}).status_code == 403
-    assert agglo_client.get("/essai/porteurs/porteur/import/").status_code == 403
+        assert agglo_client.get(f"/admin/{modele}/export/").status_code == 403
+        assert agglo_client.post(f"/admin/{modele}/export/", {"format": "0"}).status_code == 403
+    assert agglo_client.get("/admin/porteurs/porteur/import/").status_code == 403
 
 
 def test_agglo_gets_403_on_person_follow_up_and_registration_pages(agglo_client):
@@ -193,10 +191,10 @@ def test_columns_follow_foreign_key_widgets_to_names(db):
 
 
 def test_chef_sees_export_and_import_buttons_and_forms(chef_client):
-    liste = chef_client.get("/essai/porteurs/porteur/").content.decode()
-    assert "/essai/porteurs/porteur/export/" in liste and "/essai/porteurs/porteur/import/" in liste
-    assert chef_client.get("/essai/porteurs/porteur/export/").status_code == 200
-    formulaire = chef_client.get("/essai/porteurs/porteur/import/").content.decode()
+    liste = chef_client.get("/admin/porteurs/porteur/").content.decode()
+    assert "/admin/porteurs/porteur/export/" in liste and "/admin/porteurs/porteur/import/" in liste
+    assert chef_client.get("/admin/porteurs/porteur/export/").status_code == 200
+    formulaire = chef_client.get("/admin/porteurs/porteur/import/").content.decode()
     assert "Windows-1252" in formulaire
 
 
@@ -207,13 +205,13 @@ def test_export_respects_the_changelist_filters(chef_client):
     data = {"format": "0", "resource": "0"}
     for name in PorteurResource._meta.fields:
         data[f"porteurresource_{name}"] = "on"
-    response = chef_client.post(f"/essai/porteurs/porteur/export/?quartier__id__exact={grazailles.pk}", data)
+    response = chef_client.post(f"/admin/porteurs/porteur/export/?quartier={grazailles.pk}", data)
     noms = [ligne[0] for ligne in _lignes(response, "csv")[1:]]
     assert noms == ["Dedans"]
 
 
 def test_csv_rows_with_separators_quotes_or_line_breaks_read_back_intact(db):
-    from citeslab.exports import flux_csv
+    from citeslab.core.exports import flux_csv
 
     idees = ['Épicerie; vrac et "zéro déchet"', "Deux lignes\r\nde projet", "=SOMME(A1)", "simple"]
     for idee in idees:

@@ -9,28 +9,30 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from citeslab.core.client import adresse_client
+
 logger = logging.getLogger("citeslab.audit")
 
 
-def _ip(request):
-    return request.META.get("REMOTE_ADDR", "?") if request is not None else "?"
+def _adresse(request) -> str:
+    return adresse_client(request) or "?"
 
 
 @receiver(user_logged_in)
 def connexion(sender, request, user, **kwargs):
-    logger.info("connexion réussie : compte=%s adresse=%s", user.get_username(), _ip(request))
+    logger.info("connexion réussie : compte=%s adresse=%s", user.get_username(), _adresse(request))
 
 
 @receiver(user_logged_out)
 def deconnexion(sender, request, user, **kwargs):
     if user is not None:
-        logger.info("déconnexion : compte=%s adresse=%s", user.get_username(), _ip(request))
+        logger.info("déconnexion : compte=%s adresse=%s", user.get_username(), _adresse(request))
 
 
 @receiver(user_login_failed)
 def connexion_echouee(sender, credentials, request=None, **kwargs):
     # `credentials` is already cleansed of the password by Django.
-    logger.warning("connexion échouée : compte=%s adresse=%s", credentials.get("username", "?"), _ip(request))
+    logger.warning("connexion échouée : compte=%s adresse=%s", credentials.get("username", "?"), _adresse(request))
 
 
 def export(request, quoi: str, format: str, lignes: int | None = None):
@@ -38,7 +40,7 @@ def export(request, quoi: str, format: str, lignes: int | None = None):
     logger.info(
         "export : compte=%s adresse=%s quoi=%s format=%s lignes=%s",
         request.user.get_username(),
-        _ip(request),
+        _adresse(request),
         quoi,
         format,
         "?" if lignes is None else lignes,
@@ -53,6 +55,6 @@ def anonymisation(request, identifiants):
     logger.info(
         "anonymisation : compte=%s adresse=%s porteurs=%s",
         request.user.get_username(),
-        _ip(request),
+        _adresse(request),
         ",".join(str(pk) for pk in identifiants),
     )

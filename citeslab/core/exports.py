@@ -1,4 +1,4 @@
-"""Downloads: the yearly report as xlsx/ods/csv, and raw exports that stream.
+"""Raw exports that stream: the admin's export button for people, follow-ups, referrals, workshops, registrations.
 
 Stock django-import-export builds a whole tablib Dataset cell by cell; at the network's scale (a million
 follow-ups) that is minutes and hundreds of MB. Here the export reads `values_list` rows in chunks straight
@@ -16,7 +16,6 @@ import zipfile
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-import tablib
 import xlsxwriter
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
@@ -25,8 +24,8 @@ from django.utils import timezone
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
-from citeslab import audit
-from citeslab import bilan as bilan_module
+from citeslab.core import audit
+from citeslab.core.imports import CSVFrancais
 
 CHUNK_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,149 +46,13 @@ def neutraliser(valeur):
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The yearly report
-# ---------------------------------------------------------------------------------------------------------------
-
-FORMATS_BILAN = ("xlsx", "ods", "csv")
-
-
-def nom_fichier_bilan(annee: int, fmt: str) -> str:
-    return f"bilan-{annee}.{'zip' if fmt == 'csv' else fmt}"
-
-
-def _nom_feuille(cle: str) -> str:
-    # Excel forbids []:*?/\ in sheet names and caps them at 31 characters.
-    return "".join(c for c in cle if c not in "[]:*?/\\")[:31]
-
-
-def _page_de_garde(bilan) -> list[list]:
-    lignes = [
-        ["Bilan annuel du CitésLab Carcassonne"],
-        ["Année", bilan.annee],
-        ["Comparée à", bilan.precedente],
-        ["Exporté le", timezone.localtime(bilan.genere_le).strftime("%d/%m/%Y %H:%M")],
-        ["Conventions de financement", " ; ".join(str(c) for c in bilan.conventions) or "aucune"],
-        [],
-        ["Feuilles"],
-    ]
-    lignes += [[_nom_feuille(t.cle), t.titre] for t in bilan.tableaux]
-    lignes += [[], ["Données agrégées uniquement : aucune donnée nominative."]]
-    return lignes
-
-
-def bilan_xlsx(bilan, sortie) -> None:
-    """One sheet per table, French headers, widths set, percentages and euros as number formats."""
-    classeur = xlsxwriter.Workbook(sortie, {"in_memory": False, "strings_to_formulas": False})
-    gras = classeur.add_format({"bold": True})
-    titre = classeur.add_format({"bold": True, "font_size": 14})
-    entete = classeur.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7"})
-    # A figure's header stands right above its figures, which spreadsheets align right.
-    entete_chiffres = classeur.add_format(
-        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "align": "right"}
-    )
-    formats = {
-        # Format codes are locale-neutral: "," and "." display as French Excel's space and decimal comma.
-        bilan_module.ENTIER: classeur.add_format({"num_format": "#,##0"}),
-        bilan_module.DECIMAL: classeur.add_format({"num_format": "#,##0.0"}),
-        bilan_module.POURCENT: classeur.add_format({"num_format": "0%"}),
-        bilan_module.EUROS: classeur.add_format({"num_format": '#,##0.00 "€"'}),
-        bilan_module.TEXTE: None,
-    }
-    a_gauche = classeur.add_format({"align": "left"})
-
-    def pour_l_impression(feuille, lignes_repetees=None):
-        # Printed for the comité de pilotage: A4, every column on one page wide, the header on every page.
-        feuille.set_paper(9)
-        feuille.fit_to_pages(1, 0)
-        feuille.set_footer(f"&LBilan {bilan.annee} — CitésLab Carcassonne&RPage &P / &N")
-        if lignes_repetees is not None:
-            feuille.repeat_rows(lignes_repetees)
-
-    garde = classeur.add_worksheet(f"Bilan {bilan.annee}")
-    garde.set_column(0, 0, 28)
-    garde.set_column(1, 1, 60)
-    pour_l_impression(garde)
-    for i, ligne in enumerate(_page_de_garde(bilan)):
-        for j, valeur in enumerate(ligne):
-            # The years sit beside their labels, not at the far right of a wide column.
-            style = titre if i == 0 else (gras if j == 0 else (a_gauche if isinstance(valeur, int) else None))
-            garde.write(i, j, valeur, style)
-    for tableau in bilan.tableaux:
-        feuille = classeur.add_worksheet(_nom_feuille(tableau.cle))
-        pour_l_impression(feuille, lignes_repetees=2)
-        feuille.write(0, 0, tableau.titre, titre)
-        for j, colonne in enumerate(tableau.colonnes):
-            feuille.set_column(j, j, colonne.largeur)
-            chiffres = j > 0 and (colonne.type != bilan_module.TEXTE or tableau.types_lignes is not None)
-            feuille.write_string(2, j, colonne.titre, entete_chiffres if chiffres else entete)
-        for i, ligne in enumerate(tableau.lignes):
-            for j, valeur in enumerate(ligne):
-                fmt = formats[tableau.type_cellule(i, j)]
-                if valeur is None:
-                    feuille.write_blank(3 + i, j, None, fmt)
-                elif isinstance(valeur, int | float | Decimal):
-                    feuille.write_number(3 + i, j, float(valeur), fmt)
-                else:
-                    feuille.write_string(3 + i, j, neutraliser(str(valeur)))
-        if tableau.note:
-            feuille.write_string(4 + len(tableau.lignes), 0, tableau.note)
-        feuille.freeze_panes(3, 1)
-    classeur.close()
-
-
-def _datasets(bilan) -> list[tablib.Dataset]:
-    garde = tablib.Dataset(title=f"Bilan {bilan.annee}")
-    for ligne in _page_de_garde(bilan):
-        garde.append((list(ligne) + ["", ""])[:2])
-    ensembles = [garde]
-    for tableau in bilan.tableaux:
-        ds = tablib.Dataset(headers=[c.titre for c in tableau.colonnes], title=_nom_feuille(tableau.cle))
-        for ligne in tableau.lignes:
-            ds.append([neutraliser(v) if isinstance(v, str) else ("" if v is None else v) for v in ligne])
-        ensembles.append(ds)
-    return ensembles
-
-
-def bilan_ods(bilan, sortie) -> None:
-    sortie.write(tablib.Databook(_datasets(bilan)).export("ods"))
-
-
-def _csv_cellule(valeur, type_colonne):
-    if valeur is None:
-        return ""
-    if type_colonne == bilan_module.POURCENT:
-        return f"{Decimal(str(valeur)) * 100:.1f}".replace(".", ",") + " %"
-    if type_colonne in (bilan_module.DECIMAL, bilan_module.EUROS):
-        return f"{Decimal(str(valeur)):.{1 if type_colonne == bilan_module.DECIMAL else 2}f}".replace(".", ",")
-    if isinstance(valeur, str):
-        return neutraliser(valeur)
-    return str(valeur)
-
-
-def bilan_csv_zip(bilan, sortie) -> None:
-    """A zip of one csv per table: UTF-8 with BOM and ';' so French Excel opens it as is."""
-    with zipfile.ZipFile(sortie, "w", zipfile.ZIP_DEFLATED) as archive:
-        for n, tableau in enumerate([None, *bilan.tableaux]):
-            tampon = io.StringIO()
-            ecrivain = csv.writer(tampon, delimiter=";", lineterminator="\r\n")
-            if tableau is None:
-                nom = f"00-bilan-{bilan.annee}.csv"
-                ecrivain.writerows([[neutraliser(str(v)) for v in ligne] for ligne in _page_de_garde(bilan)])
-            else:
-                nom = f"{n:02d}-{_nom_feuille(tableau.cle).replace(' ', '-').lower()}.csv"
-                ecrivain.writerow([c.titre for c in tableau.colonnes])
-                for i, ligne in enumerate(tableau.lignes):
-                    ecrivain.writerow([_csv_cellule(v, tableau.type_cellule(i, j)) for j, v in enumerate(ligne)])
-            archive.writestr(nom, "\ufeff" + tampon.getvalue())
-
-
-def ecrire_bilan(bilan, fmt: str, sortie) -> None:
-    {"xlsx": bilan_xlsx, "ods": bilan_ods, "csv": bilan_csv_zip}[fmt](bilan, sortie)
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # Streaming raw exports
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def nom_feuille(titre: str) -> str:
+    # Excel forbids []:*?/\ in sheet names and caps them at 31 characters.
+    return "".join(c for c in titre if c not in "[]:*?/\\")[:31]
 
 
 def _champ_modele(model, chemin: str):
@@ -254,15 +117,6 @@ def _texte(valeur) -> str:
     return str(valeur)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _date_fr(valeur) -> str:
-    return f"{valeur.day:02d}/{valeur.month:02d}/{valeur.year:04d}"
-
-
 def _cellule_csv(valeur) -> str:
     """_texte(neutraliser(valeur)), with the common types first: this runs once per cell of the export."""
     genre = type(valeur)
@@ -271,7 +125,7 @@ def _cellule_csv(valeur) -> str:
     if valeur is None:
         return ""
     if genre is datetime.date:
-        return _date_fr(valeur)
+        return _date_csv(valeur)
     return _texte(neutraliser(valeur))
 
 
@@ -336,7 +190,7 @@ def flux_csv(queryset, cols):
 
 def ecrire_xlsx(queryset, cols, sortie, titre="Export") -> None:
     classeur = xlsxwriter.Workbook(sortie, {"constant_memory": True, "strings_to_formulas": False})
-    feuille = classeur.add_worksheet(_nom_feuille(titre))
+    feuille = classeur.add_worksheet(nom_feuille(titre))
     entete = classeur.add_format({"bold": True})
     date_fmt = classeur.add_format({"num_format": "dd/mm/yyyy"})
     dt_fmt = classeur.add_format({"num_format": "dd/mm/yyyy hh:mm"})
@@ -411,7 +265,7 @@ def ecrire_ods(queryset, cols, sortie, titre="Export") -> None:
         info = zipfile.ZipInfo("content.xml", date_time=timezone.localtime().timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         with archive.open(info, "w", force_zip64=True) as contenu:
-            contenu.write(_ODS_DEBUT.format(nom=quoteattr(_nom_feuille(titre))).encode())
+            contenu.write(_ODS_DEBUT.format(nom=quoteattr(nom_feuille(titre))).encode())
             contenu.write(
                 ("<table:table-row>" + "".join(_ods_cellule(c[0]) for c in cols) + "</table:table-row>").encode()
             )
@@ -464,44 +318,7 @@ class StreamingExportMixin(ExportMixin):
 class StreamingImportExportMixin(StreamingExportMixin, ImportExportMixin):
     """The same, with import (dry run preview, then confirm). Import needs the add and change permissions."""
 
+    import_formats = [CSVFrancais, base_formats.XLSX]
+
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Imports: spreadsheets as offices really have them
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def decoder(contenu: bytes) -> str:
-    """UTF-8 (with or without BOM) when it decodes, otherwise Windows-1252 (Excel's "CSV" on French Windows)."""
-    try:
-        return contenu.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return contenu.decode("cp1252")
-
-
-def separateur(texte: str) -> str:
-    """';' (French Excel) or ',' — whichever splits the header line more."""
-    entete = texte.splitlines()[0] if texte else ""
-    return ";" if entete.count(";") >= entete.count(",") else ","
-
-
-class CSVFrancais(base_formats.CSV):
-    """csv in UTF-8 or Windows-1252, separated by ';' or ','. Read as bytes so the encoding can be detected."""
-
-    def get_title(self):
-        return "csv (UTF-8 ou Windows-1252, « ; » ou « , »)"
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"
-
-    def create_dataset(self, in_stream, **kwargs):
-        texte = decoder(in_stream) if isinstance(in_stream, bytes) else in_stream
-        return tablib.Dataset().load(texte, format="csv", delimiter=separateur(texte))
-
-
-StreamingImportExportMixin.import_formats = [CSVFrancais, base_formats.XLSX]
