@@ -3,7 +3,7 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
-def compteurs_remis_a_zero():
+def clear_the_rate_limit_counters():
     """Rate-limit counters live in the cache: each test starts with a clean slate."""
     cache.clear()
     yield

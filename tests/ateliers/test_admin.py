@@ -23,7 +23,7 @@ def changelist(client, **params):
     return client.get(reverse("admin:ateliers_atelier_changelist"), params)
 
 
-def test_la_liste_montre_places_prises_sur_capacite_liste_d_attente_et_presents(chef_client):
+def test_the_admin_list_shows_seats_taken_over_capacity_the_waiting_list_and_attendees(chef_client):
     atelier = AtelierFactory(capacite=10, passe=True)
     InscriptionFactory.create_batch(2, atelier=atelier, present=True)
     InscriptionFactory(atelier=atelier, present=False)
@@ -35,7 +35,7 @@ def test_la_liste_montre_places_prises_sur_capacite_liste_d_attente_et_presents(
     assert "3 / 10" in page
 
 
-def test_la_liste_ne_fait_pas_une_requete_par_atelier(chef_client, django_assert_max_num_queries):
+def test_the_admin_list_does_not_make_one_query_per_workshop(chef_client, django_assert_max_num_queries):
     for _ in range(3):
         InscriptionFactory.create_batch(2, atelier=AtelierFactory())
     with django_assert_max_num_queries(20) as avant:
@@ -46,14 +46,14 @@ def test_la_liste_ne_fait_pas_une_requete_par_atelier(chef_client, django_assert
         changelist(chef_client)
 
 
-def test_le_filtre_periode_separe_ateliers_a_venir_et_passes(chef_client):
+def test_the_period_filter_separates_upcoming_and_past_workshops(chef_client):
     a_venir = AtelierFactory()
     passe = AtelierFactory(passe=True)
     assert list(changelist(chef_client, periode="a_venir").context["cl"].result_list) == [a_venir]
     assert list(changelist(chef_client, periode="passes").context["cl"].result_list) == [passe]
 
 
-def test_dupliquer_un_atelier_passe_le_copie_une_semaine_plus_tard_sans_les_inscriptions(chef_client):
+def test_duplicating_a_past_workshop_copies_it_one_week_later_without_the_registrations(chef_client):
     atelier = AtelierFactory(titre="Atelier Émergence du jeudi", capacite=8, passe=True)
     InscriptionFactory.create_batch(3, atelier=atelier)
     response = chef_client.post(
@@ -67,7 +67,7 @@ def test_dupliquer_un_atelier_passe_le_copie_une_semaine_plus_tard_sans_les_insc
     assert copie.inscriptions.count() == 0
 
 
-def test_dupliquer_garde_l_heure_locale_au_changement_d_heure(chef_client):
+def test_duplicating_keeps_the_local_time_across_a_clock_change(chef_client):
     # Thursday 23 October 2025 9 h (summer time) -> Thursday 30 October 2025 9 h (winter time).
     debut = datetime.datetime(2025, 10, 23, 9, tzinfo=PARIS)
     atelier = AtelierFactory(debut=debut, fin=debut + datetime.timedelta(hours=3))
@@ -78,7 +78,7 @@ def test_dupliquer_garde_l_heure_locale_au_changement_d_heure(chef_client):
     assert timezone.localtime(copie.debut).strftime("%d/%m %H:%M") == "30/10 09:00"
 
 
-def formulaire_atelier(atelier, inscriptions):
+def atelier_form_data(atelier, inscriptions):
     donnees = {
         "titre": atelier.titre,
         "theme": atelier.theme,
@@ -112,24 +112,24 @@ def formulaire_atelier(atelier, inscriptions):
     return donnees
 
 
-def test_marquer_les_presences_depuis_la_page_de_l_atelier(chef_client):
+def test_marking_attendance_from_the_workshop_page(chef_client):
     atelier = AtelierFactory(capacite=2, passe=True)
     inscriptions = InscriptionFactory.create_batch(2, atelier=atelier)
     response = chef_client.post(
         reverse("admin:ateliers_atelier_change", args=[atelier.pk]),
-        formulaire_atelier(atelier, [(i, "confirmee") for i in inscriptions]),
+        atelier_form_data(atelier, [(i, "confirmee") for i in inscriptions]),
     )
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.non_form_errors()
     assert atelier.inscriptions.filter(present=True).count() == 2
 
 
-def test_l_admin_ne_peut_pas_confirmer_plus_de_personnes_que_de_places(chef_client):
+def test_the_admin_cannot_confirm_more_people_than_there_are_seats(chef_client):
     atelier = AtelierFactory(capacite=1)
     confirmee = InscriptionFactory(atelier=atelier)
     attente = InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
     response = chef_client.post(
         reverse("admin:ateliers_atelier_change", args=[atelier.pk]),
-        formulaire_atelier(atelier, [(confirmee, "confirmee"), (attente, "confirmee")]),
+        atelier_form_data(atelier, [(confirmee, "confirmee"), (attente, "confirmee")]),
     )
     assert response.status_code == 200
     erreurs = response.context["inline_admin_formsets"][0].formset.non_form_errors()
@@ -141,14 +141,14 @@ def test_l_admin_ne_peut_pas_confirmer_plus_de_personnes_que_de_places(chef_clie
     assert attente.statut == Inscription.Statut.ATTENTE
 
 
-def test_la_page_de_l_atelier_mene_a_la_feuille_d_emargement(chef_client):
+def test_the_workshop_page_links_to_the_attendance_sheet(chef_client):
     atelier = AtelierFactory()
     page = chef_client.get(reverse("admin:ateliers_atelier_change", args=[atelier.pk])).content.decode()
     assert reverse("admin:ateliers_atelier_emargement", args=[atelier.pk]) in page
     assert reverse("admin:ateliers_atelier_emargement_xlsx", args=[atelier.pk]) in page
 
 
-def test_la_feuille_d_emargement_liste_les_confirmes_avec_une_colonne_signature(chef_client):
+def test_the_attendance_sheet_lists_the_confirmed_registrations_with_a_signature_column(chef_client):
     atelier = AtelierFactory(titre="Atelier Émergence")
     InscriptionFactory(atelier=atelier, prenom="Aïcha", nom="Benali", quartier=QuartierFactory(nom="Grazailles"))
     InscriptionFactory(atelier=atelier, prenom="Paul", nom="Attente", statut=Inscription.Statut.ATTENTE)
@@ -162,14 +162,14 @@ def test_la_feuille_d_emargement_liste_les_confirmes_avec_une_colonne_signature(
     assert "<style" not in page and "ateliers/emargement.css" in page
 
 
-def test_la_feuille_de_style_d_emargement_est_faite_pour_l_a4_imprime():
+def test_the_attendance_sheet_stylesheet_is_made_for_printed_a4():
     from django.contrib.staticfiles import finders
 
     css = Path(finders.find("ateliers/emargement.css")).read_text(encoding="utf-8")
     assert "@media print" in css and "size: A4" in css
 
 
-def test_la_feuille_d_emargement_se_telecharge_en_xlsx(chef_client):
+def test_the_attendance_sheet_downloads_as_xlsx(chef_client):
     atelier = AtelierFactory(titre="Entreprendre au féminin")
     InscriptionFactory(atelier=atelier, prenom="Aïcha", nom="Benali")
     InscriptionFactory(atelier=atelier, prenom="Paul", nom="Attente", statut=Inscription.Statut.ATTENTE)
@@ -182,13 +182,13 @@ def test_la_feuille_d_emargement_se_telecharge_en_xlsx(chef_client):
     assert "Attente" not in valeurs
 
 
-def test_le_role_agglo_ne_voit_pas_la_feuille_d_emargement(agglo_client):
+def test_the_agglo_role_does_not_see_the_attendance_sheet(agglo_client):
     atelier = AtelierFactory()
     assert agglo_client.get(reverse("admin:ateliers_atelier_emargement", args=[atelier.pk])).status_code == 403
     assert agglo_client.get(reverse("admin:ateliers_atelier_emargement_xlsx", args=[atelier.pk])).status_code == 403
 
 
-def test_creer_la_fiche_porteur_depuis_une_inscription_demande_confirmation_puis_la_lie(chef_client):
+def test_creating_the_person_record_from_a_registration_asks_for_confirmation_then_links_it(chef_client):
     inscription = InscriptionFactory(atelier=AtelierFactory(passe=True), prenom="Aïcha", nom="Benali")
     url = reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk])
     assert "Créer une fiche porteur de projet pour" in chef_client.get(url).content.decode()
@@ -200,14 +200,14 @@ def test_creer_la_fiche_porteur_depuis_une_inscription_demande_confirmation_puis
     assert inscription.porteur.source == Porteur.Source.ATELIER
 
 
-def test_la_page_de_creation_signale_une_fiche_qui_existe_peut_etre_deja(chef_client):
+def test_the_creation_page_flags_a_record_that_may_already_exist(chef_client):
     PorteurFactory(email="deja@example.org", nom="Benali")
     inscription = InscriptionFactory(email="deja@example.org")
     page = chef_client.get(reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk]))
     assert "des fiches existent déjà" in page.content.decode()
 
 
-def test_l_action_creer_les_fiches_ignore_les_doublons_possibles_et_les_inscriptions_deja_liees(chef_client):
+def test_the_create_records_action_skips_possible_duplicates_and_already_linked_registrations(chef_client):
     atelier = AtelierFactory()
     nouvelle = InscriptionFactory(atelier=atelier)
     PorteurFactory(email="deja@example.org")
@@ -223,7 +223,7 @@ def test_l_action_creer_les_fiches_ignore_les_doublons_possibles_et_les_inscript
     assert nouvelle.porteur is not None and doublon.porteur is None
 
 
-def test_lier_une_inscription_a_une_fiche_existante(chef_client):
+def test_linking_a_registration_to_an_existing_record(chef_client):
     porteur = PorteurFactory()
     inscription = InscriptionFactory()
     response = chef_client.post(
@@ -244,7 +244,7 @@ def test_lier_une_inscription_a_une_fiche_existante(chef_client):
     assert inscription.porteur == porteur
 
 
-def test_l_action_annuler_promeut_la_liste_d_attente(chef_client):
+def test_the_cancel_action_promotes_the_waiting_list(chef_client):
     atelier = AtelierFactory(capacite=1)
     confirmee = InscriptionFactory(atelier=atelier)
     attente = InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
@@ -255,21 +255,21 @@ def test_l_action_annuler_promeut_la_liste_d_attente(chef_client):
     assert attente.statut == Inscription.Statut.CONFIRMEE
 
 
-def test_ajouter_des_places_dans_l_admin_confirme_la_liste_d_attente(chef_client):
+def test_adding_seats_in_the_admin_confirms_the_waiting_list(chef_client):
     atelier = AtelierFactory(capacite=1)
     confirmee = InscriptionFactory(atelier=atelier)
     attente = InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
     atelier.capacite = 2
     response = chef_client.post(
         reverse("admin:ateliers_atelier_change", args=[atelier.pk]),
-        formulaire_atelier(atelier, [(confirmee, "confirmee"), (attente, "attente")]),
+        atelier_form_data(atelier, [(confirmee, "confirmee"), (attente, "attente")]),
     )
     assert response.status_code == 302
     attente.refresh_from_db()
     assert attente.statut == Inscription.Statut.CONFIRMEE
 
 
-def test_le_role_agglo_ne_peut_pas_creer_de_fiche_porteur(agglo_client):
+def test_the_agglo_role_cannot_create_a_person_record(agglo_client):
     inscription = InscriptionFactory()
     url = reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk])
     assert agglo_client.post(url).status_code == 403

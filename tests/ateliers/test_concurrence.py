@@ -33,7 +33,7 @@ from ateliers.models import Atelier, Inscription
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 
 
-def sur_postgres(test):
+def on_postgres(test):
     marques = [
         pytest.mark.postgres,
         pytest.mark.django_db(transaction=True),
@@ -48,7 +48,7 @@ PERSONNES = 30
 PLACES = 10
 
 
-def en_parallele(fonction, nombre):
+def in_parallel(fonction, nombre):
     """Run `fonction(i)` in `nombre` threads released together; each thread closes its own connection."""
     barriere = threading.Barrier(nombre)
     erreurs = []
@@ -70,16 +70,16 @@ def en_parallele(fonction, nombre):
     assert not erreurs, erreurs
 
 
-def course(atelier):
+def race(atelier):
     def inscrire(i):
         services.inscrire(atelier=atelier, prenom="Camille", nom=f"Concurrente {i}", email=f"course{i}@example.org")
 
-    en_parallele(inscrire, PERSONNES)
+    in_parallel(inscrire, PERSONNES)
     return atelier.inscriptions.confirmees().count(), atelier.inscriptions.en_attente().count()
 
 
 @pytest.fixture
-def sans_verrou(monkeypatch):
+def without_the_lock(monkeypatch):
     """The service as it would be without the lock, with a pause that widens the count-then-insert window."""
     monkeypatch.setattr(services, "_atelier_verrouille", lambda pk: Atelier.objects.get(pk=pk))
     compter = services._nb_confirmees
@@ -92,54 +92,54 @@ def sans_verrou(monkeypatch):
     monkeypatch.setattr(services, "_nb_confirmees", compter_puis_attendre)
 
 
-@sur_postgres
-def test_30_inscriptions_simultanees_pour_10_places_confirment_exactement_10_a_chaque_fois():
+@on_postgres
+def test_30_simultaneous_registrations_for_10_seats_confirm_exactly_10_every_time():
     resultats = []
     for _ in range(REPETITIONS):
         atelier = AtelierFactory(capacite=PLACES)
-        resultats.append(course(atelier))
+        resultats.append(race(atelier))
     print(f"\navec verrou (confirmées, en attente) : {resultats}")
     assert resultats == [(PLACES, PERSONNES - PLACES)] * REPETITIONS
 
 
-@sur_postgres
-@pytest.mark.usefixtures("sans_verrou")
-def test_sans_le_verrou_les_memes_inscriptions_surreservent():
+@on_postgres
+@pytest.mark.usefixtures("without_the_lock")
+def test_without_the_lock_the_same_registrations_overbook():
     """The proof that the lock is what makes the test above pass."""
     resultats = []
     for _ in range(REPETITIONS):
         atelier = AtelierFactory(capacite=PLACES)
-        resultats.append(course(atelier))
+        resultats.append(race(atelier))
     print(f"\nsans verrou (confirmées, en attente) : {resultats}")
     assert any(confirmees > PLACES for confirmees, _ in resultats)
 
 
-@sur_postgres
-def test_annulations_simultanees_ne_promeuvent_jamais_au_dela_de_la_capacite():
+@on_postgres
+def test_simultaneous_cancellations_never_promote_beyond_capacity():
     atelier = AtelierFactory(capacite=PLACES)
     confirmees = InscriptionFactory.create_batch(PLACES, atelier=atelier)
     InscriptionFactory.create_batch(PLACES, atelier=atelier, statut=Inscription.Statut.ATTENTE)
     a_annuler = confirmees[:5]
 
-    en_parallele(lambda i: services.annuler(inscription=a_annuler[i]), len(a_annuler))
+    in_parallel(lambda i: services.annuler(inscription=a_annuler[i]), len(a_annuler))
 
     assert atelier.inscriptions.confirmees().count() == PLACES
     assert atelier.inscriptions.en_attente().count() == PLACES - 5
 
 
-@sur_postgres
-def test_quatre_envois_de_rappels_simultanes_n_envoient_chaque_rappel_qu_une_fois():
+@on_postgres
+def test_four_simultaneous_reminder_runs_send_each_reminder_only_once():
     demain = timezone.localtime() + datetime.timedelta(days=1)
     atelier = AtelierFactory(debut=demain.replace(hour=14, minute=0, second=0, microsecond=0))
     InscriptionFactory.create_batch(8, atelier=atelier)
 
-    en_parallele(lambda i: call_command("send_workshop_reminders", stdout=io.StringIO()), 4)
+    in_parallel(lambda i: call_command("send_workshop_reminders", stdout=io.StringIO()), 4)
 
     assert len(mail.outbox) == 8
     assert sorted(m.to[0] for m in mail.outbox) == sorted(atelier.inscriptions.values_list("email", flat=True))
 
 
-def test_sur_un_fichier_sqlite_30_inscriptions_simultanees_confirment_aussi_exactement_10(tmp_path):
+def test_on_an_sqlite_file_30_simultaneous_registrations_also_confirm_exactly_10(tmp_path):
     """SQLite has no row lock: BEGIN IMMEDIATE (settings) makes writers queue, and the same code holds."""
     if connection.vendor != "sqlite":
         pytest.skip("Suite lancée sur PostgreSQL : la concurrence y est testée par les tests ci-dessus.")

@@ -13,74 +13,74 @@ from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 pytestmark = pytest.mark.django_db
 
 
-def dans(jours, heure=9):
+def in_days(jours, heure=9):
     jour = timezone.localdate() + datetime.timedelta(days=jours)
     return timezone.make_aware(datetime.datetime.combine(jour, datetime.time(heure)))
 
 
-def rappels():
+def send_reminders():
     sortie = io.StringIO()
     call_command("send_workshop_reminders", stdout=sortie)
     return sortie.getvalue()
 
 
-def test_le_rappel_part_la_veille_pour_chaque_inscrit_confirme():
-    atelier = AtelierFactory(titre="Atelier Émergence", debut=dans(1))
+def test_the_reminder_goes_out_the_day_before_to_each_confirmed_registrant():
+    atelier = AtelierFactory(titre="Atelier Émergence", debut=in_days(1))
     inscrits = InscriptionFactory.create_batch(3, atelier=atelier)
-    assert "3 rappel(s) envoyé(s)" in rappels()
+    assert "3 rappel(s) envoyé(s)" in send_reminders()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(i.email for i in inscrits)
     assert mail.outbox[0].subject == "Rappel : Atelier Émergence demain"
     assert "/annuler/" in mail.outbox[0].body
     assert all(i.rappel_envoye_le for i in Inscription.objects.all())
 
 
-def test_lancer_la_commande_toutes_les_heures_n_envoie_chaque_rappel_qu_une_fois():
-    InscriptionFactory.create_batch(2, atelier=AtelierFactory(debut=dans(1)))
-    rappels()
-    rappels()
-    rappels()
+def test_running_the_command_every_hour_sends_each_reminder_only_once():
+    InscriptionFactory.create_batch(2, atelier=AtelierFactory(debut=in_days(1)))
+    send_reminders()
+    send_reminders()
+    send_reminders()
     assert len(mail.outbox) == 2
 
 
-def test_pas_de_rappel_pour_la_liste_d_attente_les_annules_ni_sans_courriel():
-    atelier = AtelierFactory(debut=dans(1))
+def test_no_reminder_for_the_waiting_list_the_cancelled_or_without_email():
+    atelier = AtelierFactory(debut=in_days(1))
     InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
     InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ANNULEE)
     InscriptionFactory(atelier=atelier, email="", telephone="06 12 34 56 78")
-    rappels()
+    send_reminders()
     assert mail.outbox == []
 
 
-def test_pas_de_rappel_pour_les_ateliers_d_aujourd_hui_ni_d_apres_demain():
-    InscriptionFactory(atelier=AtelierFactory(debut=dans(0, heure=23)))
-    InscriptionFactory(atelier=AtelierFactory(debut=dans(2, heure=0)))
-    rappels()
+def test_no_reminder_for_workshops_today_or_the_day_after_tomorrow():
+    InscriptionFactory(atelier=AtelierFactory(debut=in_days(0, heure=23)))
+    InscriptionFactory(atelier=AtelierFactory(debut=in_days(2, heure=0)))
+    send_reminders()
     assert mail.outbox == []
 
 
-def test_un_envoi_qui_echoue_sera_retente_a_l_heure_suivante(monkeypatch):
-    inscription = InscriptionFactory(atelier=AtelierFactory(debut=dans(1)))
+def test_a_failed_send_is_retried_the_next_hour(monkeypatch):
+    inscription = InscriptionFactory(atelier=AtelierFactory(debut=in_days(1)))
 
     def panne(_):
         raise ConnectionRefusedError("serveur SMTP injoignable")
 
     monkeypatch.setattr(emails, "envoyer_rappel", panne)
-    rappels()
+    send_reminders()
     inscription.refresh_from_db()
     assert inscription.rappel_envoye_le is None
     monkeypatch.undo()
-    rappels()
+    send_reminders()
     assert len(mail.outbox) == 1
 
 
-def test_une_inscription_deja_reclamee_par_un_autre_envoi_n_est_pas_envoyee_deux_fois(monkeypatch):
+def test_a_registration_already_claimed_by_another_run_is_not_sent_twice(monkeypatch):
     """Between the SELECT and the UPDATE, another cron stamps the row: the conditional UPDATE loses, no mail."""
-    inscription = InscriptionFactory(atelier=AtelierFactory(debut=dans(1)))
+    inscription = InscriptionFactory(atelier=AtelierFactory(debut=in_days(1)))
     selection = Inscription.objects.rappels_a_envoyer(timezone.localdate() + datetime.timedelta(days=1))
     candidats = list(selection)
     Inscription.objects.filter(pk=inscription.pk).update(rappel_envoye_le=timezone.now())
     monkeypatch.setattr(type(Inscription.objects), "rappels_a_envoyer", lambda self, jour: _Liste(candidats))
-    rappels()
+    send_reminders()
     assert mail.outbox == []
 
 

@@ -18,19 +18,19 @@ def inscrire(atelier, n=0, **extra):
     return services.inscrire(atelier=atelier, **{**champs, **extra})
 
 
-def test_inscrire_confirme_tant_qu_il_reste_des_places():
+def test_inscrire_confirms_while_seats_remain():
     atelier = AtelierFactory(capacite=2)
     assert inscrire(atelier, 1).statut == Inscription.Statut.CONFIRMEE
     assert inscrire(atelier, 2).statut == Inscription.Statut.CONFIRMEE
 
 
-def test_inscrire_met_en_liste_d_attente_quand_l_atelier_est_complet():
+def test_inscrire_puts_on_the_waiting_list_when_the_workshop_is_full():
     atelier = AtelierFactory(capacite=1)
     inscrire(atelier, 1)
     assert inscrire(atelier, 2).statut == Inscription.Statut.ATTENTE
 
 
-def test_inscrire_sequentiellement_30_personnes_pour_10_places_en_confirme_exactement_10():
+def test_inscrire_30_people_one_after_another_for_10_seats_confirms_exactly_10():
     atelier = AtelierFactory(capacite=10)
     for n in range(30):
         inscrire(atelier, n)
@@ -38,31 +38,31 @@ def test_inscrire_sequentiellement_30_personnes_pour_10_places_en_confirme_exact
     assert atelier.inscriptions.en_attente().count() == 20
 
 
-def test_inscrire_ne_compte_pas_les_annulees_comme_places_prises():
+def test_inscrire_does_not_count_cancelled_registrations_as_seats_taken():
     atelier = AtelierFactory(capacite=1)
     InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ANNULEE)
     assert inscrire(atelier, 1).statut == Inscription.Statut.CONFIRMEE
 
 
-def test_inscrire_refuse_un_atelier_aux_inscriptions_fermees():
+def test_inscrire_refuses_a_workshop_with_registrations_closed():
     atelier = AtelierFactory(inscriptions_ouvertes=False)
     with pytest.raises(services.InscriptionsFermees):
         inscrire(atelier)
     assert not Inscription.objects.exists()
 
 
-def test_inscrire_refuse_un_atelier_deja_commence():
+def test_inscrire_refuses_a_workshop_that_has_already_started():
     atelier = AtelierFactory(passe=True)
     with pytest.raises(services.InscriptionsFermees):
         inscrire(atelier)
 
 
-def test_inscrire_refuse_un_atelier_non_public():
+def test_inscrire_refuses_a_non_public_workshop():
     with pytest.raises(services.InscriptionsFermees):
         inscrire(AtelierFactory(public=False))
 
 
-def test_inscrire_refuse_la_meme_personne_deux_fois_avec_le_meme_courriel():
+def test_inscrire_refuses_the_same_person_twice_with_the_same_email():
     atelier = AtelierFactory()
     inscrire(atelier, 1, email="meme@example.org")
     with pytest.raises(services.DejaInscrit):
@@ -70,28 +70,28 @@ def test_inscrire_refuse_la_meme_personne_deux_fois_avec_le_meme_courriel():
     assert atelier.inscriptions.count() == 1
 
 
-def test_inscrire_refuse_la_meme_personne_deux_fois_avec_le_meme_telephone():
+def test_inscrire_refuses_the_same_person_twice_with_the_same_phone():
     atelier = AtelierFactory()
     inscrire(atelier, 1, email="", telephone="06 12 34 56 78")
     with pytest.raises(services.DejaInscrit):
         inscrire(atelier, 1, email="", telephone="06 12 34 56 78")
 
 
-def test_inscrire_accepte_une_autre_personne_avec_le_meme_telephone():
+def test_inscrire_accepts_another_person_with_the_same_phone():
     atelier = AtelierFactory()
     inscrire(atelier, 1, email="", telephone="06 12 34 56 78", prenom="Leïla")
     autre = inscrire(atelier, 1, email="", telephone="06 12 34 56 78", prenom="Sofia")
     assert autre.statut == Inscription.Statut.CONFIRMEE
 
 
-def test_inscrire_accepte_de_nouveau_une_personne_qui_avait_annule():
+def test_inscrire_accepts_again_a_person_who_had_cancelled():
     atelier = AtelierFactory()
     premiere = inscrire(atelier, 1, email="revient@example.org")
     services.annuler(inscription=premiere)
     assert inscrire(atelier, 1, email="revient@example.org").statut == Inscription.Statut.CONFIRMEE
 
 
-def test_inscrire_envoie_la_confirmation_une_fois_la_transaction_validee(django_capture_on_commit_callbacks):
+def test_inscrire_sends_the_confirmation_once_the_transaction_is_committed(django_capture_on_commit_callbacks):
     atelier = AtelierFactory(titre="Atelier Émergence du jeudi")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         inscription = inscrire(atelier, 1)
@@ -106,7 +106,7 @@ def test_inscrire_envoie_la_confirmation_une_fois_la_transaction_validee(django_
     assert message.alternatives[0].mimetype == "text/html"
 
 
-def test_inscrire_en_liste_d_attente_le_dit_dans_le_courriel(django_capture_on_commit_callbacks):
+def test_inscrire_on_the_waiting_list_says_so_in_the_email(django_capture_on_commit_callbacks):
     atelier = AtelierFactory(capacite=1)
     InscriptionFactory(atelier=atelier)
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,13 +115,13 @@ def test_inscrire_en_liste_d_attente_le_dit_dans_le_courriel(django_capture_on_c
     assert "liste d'attente" in mail.outbox[0].body
 
 
-def test_inscrire_sans_courriel_n_envoie_rien(django_capture_on_commit_callbacks):
+def test_inscrire_without_email_sends_nothing(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         inscrire(AtelierFactory(), 1, email="", telephone="06 12 34 56 78")
     assert mail.outbox == []
 
 
-def test_annuler_libere_la_place_et_confirme_le_premier_de_la_liste_d_attente(django_capture_on_commit_callbacks):
+def test_annuler_frees_the_seat_and_confirms_the_first_on_the_waiting_list(django_capture_on_commit_callbacks):
     atelier = AtelierFactory(capacite=1)
     confirmee = inscrire(atelier, 1)
     premier = inscrire(atelier, 2)
@@ -139,7 +139,7 @@ def test_annuler_libere_la_place_et_confirme_le_premier_de_la_liste_d_attente(dj
     assert mail.outbox[0].subject.startswith("Une place s'est libérée")
 
 
-def test_annuler_une_inscription_en_liste_d_attente_ne_promeut_personne():
+def test_annuler_a_waiting_list_registration_promotes_no_one():
     atelier = AtelierFactory(capacite=1)
     inscrire(atelier, 1)
     attente = inscrire(atelier, 2)
@@ -149,7 +149,7 @@ def test_annuler_une_inscription_en_liste_d_attente_ne_promeut_personne():
     assert troisieme.statut == Inscription.Statut.ATTENTE
 
 
-def test_annuler_deux_fois_ne_promeut_qu_une_personne():
+def test_annuler_twice_promotes_only_one_person():
     atelier = AtelierFactory(capacite=1)
     confirmee = inscrire(atelier, 1)
     inscrire(atelier, 2)
@@ -159,14 +159,14 @@ def test_annuler_deux_fois_ne_promeut_qu_une_personne():
     assert atelier.inscriptions.confirmees().count() == 1
 
 
-def test_annuler_apres_le_debut_de_l_atelier_ne_promeut_personne():
+def test_annuler_after_the_workshop_has_started_promotes_no_one():
     atelier = AtelierFactory(capacite=1, passe=True)
     confirmee = InscriptionFactory(atelier=atelier)
     InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
     assert services.annuler(inscription=confirmee) is None
 
 
-def test_creer_porteur_depuis_inscription_cree_la_fiche_venue_par_un_atelier_et_la_lie(chef):
+def test_creer_porteur_depuis_inscription_creates_the_record_as_coming_from_a_workshop_and_links_it(chef):
     atelier = AtelierFactory(passe=True)
     inscription = InscriptionFactory(atelier=atelier, telephone="06 11 22 33 44")
     porteur = services.creer_porteur_depuis_inscription(inscription=inscription, auteur=chef)
@@ -178,25 +178,25 @@ def test_creer_porteur_depuis_inscription_cree_la_fiche_venue_par_un_atelier_et_
     assert ChangementEtape.objects.filter(porteur=porteur, auteur=chef).count() == 1
 
 
-def test_creer_porteur_pour_un_atelier_a_venir_date_le_premier_contact_d_aujourd_hui():
+def test_creer_porteur_depuis_inscription_for_an_upcoming_workshop_dates_the_first_contact_today():
     inscription = InscriptionFactory(atelier=AtelierFactory(debut=timezone.now() + datetime.timedelta(days=3)))
     porteur = services.creer_porteur_depuis_inscription(inscription=inscription)
     assert porteur.date_premier_contact == timezone.localdate()
 
 
-def test_porteurs_existants_trouve_la_meme_adresse_electronique():
+def test_porteurs_existants_finds_the_same_email_address():
     porteur = PorteurFactory(email="deja@example.org")
     inscription = InscriptionFactory(email="Deja@example.org")
     assert list(services.porteurs_existants(inscription)) == [porteur]
 
 
-def test_un_telephone_saisi_dans_l_admin_est_normalise_a_la_validation():
+def test_a_phone_typed_in_the_admin_is_normalised_on_validation():
     inscription = InscriptionFactory.build(atelier=AtelierFactory(), telephone="0612345678")
     inscription.full_clean()
     assert inscription.telephone == "06 12 34 56 78"
 
 
-def test_remplir_places_libres_confirme_autant_de_personnes_en_attente_que_de_places_ajoutees(
+def test_remplir_places_libres_confirms_as_many_waiting_people_as_seats_added(
     django_capture_on_commit_callbacks,
 ):
     atelier = AtelierFactory(capacite=1)

@@ -14,26 +14,26 @@ from tests.permanences.factories import LieuFactory, QuartierFactory
 pytestmark = pytest.mark.django_db
 
 
-def jeudi_prochain(heure=9):
+def next_thursday(heure=9):
     aujourd_hui = timezone.localdate()
     jour = aujourd_hui + datetime.timedelta(days=(3 - aujourd_hui.weekday()) % 7 or 7)
     return timezone.make_aware(datetime.datetime.combine(jour, datetime.time(heure)))
 
 
-def donnees(**extra):
+def form_data(**extra):
     return {"prenom": "Yasmina", "nom": "Exemple", "telephone": "", "email": "yasmina@example.org", **extra}
 
 
 def inscrire(client, atelier, **extra):
-    return client.post(reverse("ateliers:detail", args=[atelier.pk]), donnees(**extra))
+    return client.post(reverse("ateliers:detail", args=[atelier.pk]), form_data(**extra))
 
 
 # The list
 
 
-def test_la_liste_montre_les_ateliers_publics_a_venir_avec_date_heures_et_lieu(client):
+def test_the_list_shows_upcoming_public_workshops_with_date_times_and_place(client):
     lieu = LieuFactory(nom="Espace partagé Ozanam", adresse="2 rue Ozanam")
-    AtelierFactory(titre="Atelier Émergence", debut=jeudi_prochain(9), lieu=lieu)
+    AtelierFactory(titre="Atelier Émergence", debut=next_thursday(9), lieu=lieu)
     AtelierFactory(titre="Atelier réservé", public=False)
     AtelierFactory(titre="Atelier passé", passe=True)
     page = client.get(reverse("ateliers:liste")).content.decode()
@@ -43,14 +43,14 @@ def test_la_liste_montre_les_ateliers_publics_a_venir_avec_date_heures_et_lieu(c
     assert "Espace partagé Ozanam, 2 rue Ozanam" in page
 
 
-def test_la_liste_ecrit_le_premier_du_mois_1er_et_les_demi_heures(client):
+def test_the_list_writes_the_first_of_the_month_as_1er_and_the_half_hours(client):
     debut = timezone.make_aware(datetime.datetime(2035, 3, 1, 14, 30))
     AtelierFactory(debut=debut, fin=debut + datetime.timedelta(hours=2))
     page = client.get(reverse("ateliers:liste")).content.decode()
     assert "jeudi 1er mars 2035</time>, 14\u00a0h\u00a030 – 16\u00a0h\u00a030" in page
 
 
-def test_la_liste_annonce_les_places_restantes_ou_complet(client):
+def test_the_list_announces_the_seats_left_or_full(client):
     ouvert = AtelierFactory(capacite=3)
     InscriptionFactory(atelier=ouvert)
     complet = AtelierFactory(capacite=1)
@@ -60,7 +60,7 @@ def test_la_liste_annonce_les_places_restantes_ou_complet(client):
     assert "Complet — liste d'attente" in page
 
 
-def test_la_liste_fait_le_meme_nombre_de_requetes_quel_que_soit_le_nombre_d_ateliers(
+def test_the_list_makes_the_same_number_of_queries_whatever_the_number_of_workshops(
     client, django_assert_max_num_queries
 ):
     for _ in range(12):
@@ -74,7 +74,7 @@ def test_la_liste_fait_le_meme_nombre_de_requetes_quel_que_soit_le_nombre_d_atel
 # The workshop page
 
 
-def test_la_page_d_un_atelier_montre_le_formulaire_et_les_places_restantes(client, django_assert_max_num_queries):
+def test_the_workshop_page_shows_the_form_and_the_seats_left(client, django_assert_max_num_queries):
     atelier = AtelierFactory(capacite=10)
     QuartierFactory.create_batch(5)
     InscriptionFactory.create_batch(3, atelier=atelier)
@@ -86,7 +86,7 @@ def test_la_page_d_un_atelier_montre_le_formulaire_et_les_places_restantes(clien
     assert "Autre quartier / je ne sais pas" in page
 
 
-def test_la_page_d_un_atelier_complet_previent_de_la_liste_d_attente(client):
+def test_the_page_of_a_full_workshop_warns_of_the_waiting_list(client):
     atelier = AtelierFactory(capacite=1)
     InscriptionFactory(atelier=atelier)
     page = client.get(atelier.get_absolute_url()).content.decode()
@@ -94,11 +94,11 @@ def test_la_page_d_un_atelier_complet_previent_de_la_liste_d_attente(client):
     assert "vous serez sur la liste d'attente" in page
 
 
-def test_un_atelier_non_public_n_a_pas_de_page(client):
+def test_a_non_public_workshop_has_no_page(client):
     assert client.get(AtelierFactory(public=False).get_absolute_url()).status_code == 404
 
 
-def test_un_atelier_passe_n_a_plus_de_formulaire(client):
+def test_a_past_workshop_no_longer_has_a_form(client):
     page = client.get(AtelierFactory(passe=True).get_absolute_url()).content.decode()
     assert "Cet atelier a déjà eu lieu." in page
     assert 'name="prenom"' not in page
@@ -107,7 +107,7 @@ def test_un_atelier_passe_n_a_plus_de_formulaire(client):
 # Registering
 
 
-def test_s_inscrire_confirme_et_redirige_vers_une_page_sans_donnees_personnelles_dans_l_url(
+def test_registering_confirms_and_redirects_to_a_page_without_personal_data_in_the_url(
     client, django_capture_on_commit_callbacks
 ):
     atelier = AtelierFactory(capacite=5)
@@ -122,7 +122,7 @@ def test_s_inscrire_confirme_et_redirige_vers_une_page_sans_donnees_personnelles
     assert len(mail.outbox) == 1
 
 
-def test_s_inscrire_a_un_atelier_complet_dit_clairement_liste_d_attente(client):
+def test_registering_for_a_full_workshop_clearly_says_waiting_list(client):
     atelier = AtelierFactory(capacite=1)
     InscriptionFactory(atelier=atelier)
     response = inscrire(client, atelier)
@@ -130,7 +130,7 @@ def test_s_inscrire_a_un_atelier_complet_dit_clairement_liste_d_attente(client):
     assert "Vous êtes sur la liste d'attente" in page
 
 
-def test_s_inscrire_sans_telephone_ni_courriel_affiche_l_erreur_a_cote_du_champ(client):
+def test_registering_without_phone_or_email_shows_the_error_next_to_the_field(client):
     atelier = AtelierFactory()
     response = inscrire(client, atelier, email="", telephone="")
     assert response.status_code == 200
@@ -140,22 +140,22 @@ def test_s_inscrire_sans_telephone_ni_courriel_affiche_l_erreur_a_cote_du_champ(
     assert not Inscription.objects.exists()
 
 
-def test_s_inscrire_avec_un_telephone_invalide_affiche_une_erreur_en_francais(client):
+def test_registering_with_an_invalid_phone_shows_an_error_in_french(client):
     response = inscrire(client, AtelierFactory(), email="", telephone="12")
     assert "Ce numéro de téléphone n'est pas valide" in response.context["form"].errors["telephone"][0]
 
 
-def test_s_inscrire_avec_un_prenom_vide_affiche_une_erreur(client):
+def test_registering_with_an_empty_first_name_shows_an_error(client):
     response = inscrire(client, AtelierFactory(), prenom="")
     assert response.context["form"].errors["prenom"] == ["Ce champ est obligatoire."]
 
 
-def test_s_inscrire_normalise_le_telephone(client):
+def test_registering_normalises_the_phone(client):
     inscrire(client, AtelierFactory(), email="", telephone="+33612345678")
     assert Inscription.objects.get().telephone == "06 12 34 56 78"
 
 
-def test_s_inscrire_deux_fois_avec_le_meme_courriel_est_refuse_avec_un_message(client):
+def test_registering_twice_with_the_same_email_is_refused_with_a_message(client):
     atelier = AtelierFactory()
     inscrire(client, atelier)
     response = inscrire(client, atelier)
@@ -163,7 +163,7 @@ def test_s_inscrire_deux_fois_avec_le_meme_courriel_est_refuse_avec_un_message(c
     assert Inscription.objects.count() == 1
 
 
-def test_s_inscrire_a_un_atelier_ferme_est_refuse_avec_un_message(client):
+def test_registering_for_a_closed_workshop_is_refused_with_a_message(client):
     atelier = AtelierFactory()
     page = client.get(atelier.get_absolute_url())  # the form was loaded while open…
     assert page.status_code == 200
@@ -173,13 +173,13 @@ def test_s_inscrire_a_un_atelier_ferme_est_refuse_avec_un_message(client):
     assert "Les inscriptions à cet atelier sont closes." in response.content.decode()
 
 
-def test_s_inscrire_avec_un_quartier(client):
+def test_registering_with_a_quartier(client):
     quartier = QuartierFactory(nom="Grazailles")
     inscrire(client, AtelierFactory(), quartier=quartier.pk)
     assert Inscription.objects.get().quartier == quartier
 
 
-def test_au_sixieme_envoi_dans_la_minute_la_meme_adresse_recoit_une_page_429_en_francais(client):
+def test_on_the_sixth_submission_within_a_minute_the_same_address_gets_a_429_page_in_french(client):
     atelier = AtelierFactory(capacite=20)
     for n in range(5):
         assert inscrire(client, atelier, email=f"p{n}@example.org").status_code == 302
@@ -190,15 +190,15 @@ def test_au_sixieme_envoi_dans_la_minute_la_meme_adresse_recoit_une_page_429_en_
     assert Inscription.objects.count() == 5
 
 
-def test_la_limite_est_par_adresse_une_autre_adresse_peut_s_inscrire(client):
+def test_the_limit_is_per_address_another_address_can_register(client):
     atelier = AtelierFactory(capacite=20)
     for n in range(6):
         inscrire(client, atelier, email=f"p{n}@example.org")
-    response = client.post(atelier.get_absolute_url(), donnees(email="autre@example.org"), REMOTE_ADDR="192.0.2.44")
+    response = client.post(atelier.get_absolute_url(), form_data(email="autre@example.org"), REMOTE_ADDR="192.0.2.44")
     assert response.status_code == 302
 
 
-def test_la_limite_ne_gene_pas_la_consultation(client):
+def test_the_limit_does_not_hinder_browsing(client):
     atelier = AtelierFactory()
     for _ in range(10):
         assert client.get(atelier.get_absolute_url()).status_code == 200
@@ -207,18 +207,18 @@ def test_la_limite_ne_gene_pas_la_consultation(client):
 # The signed link
 
 
-def lien(inscription, nom="ateliers:annulation"):
+def cancellation_link(inscription, nom="ateliers:annulation"):
     return reverse(nom, args=[signatures.jeton(inscription)])
 
 
-def test_le_lien_signe_ne_contient_que_l_identifiant_de_l_inscription():
+def test_the_signed_link_contains_only_the_registration_id():
     inscription = InscriptionFactory(nom="Durandal", email="secret@example.org")
-    url = lien(inscription)
+    url = cancellation_link(inscription)
     assert "durandal" not in url.lower() and "secret" not in url.lower()
     assert signatures.inscription_du_jeton(signatures.jeton(inscription)) == inscription
 
 
-def test_le_courriel_de_confirmation_contient_le_lien_d_annulation_qui_fonctionne(
+def test_the_confirmation_email_contains_the_cancellation_link_and_it_works(
     client, django_capture_on_commit_callbacks
 ):
     atelier = AtelierFactory()
@@ -228,22 +228,22 @@ def test_le_courriel_de_confirmation_contient_le_lien_d_annulation_qui_fonctionn
     assert "Annuler mon inscription" in client.get(url).content.decode()
 
 
-def test_ouvrir_le_lien_d_annulation_n_annule_pas(client):
+def test_opening_the_cancellation_link_does_not_cancel(client):
     inscription = InscriptionFactory()
-    response = client.get(lien(inscription))
+    response = client.get(cancellation_link(inscription))
     assert "Oui, annuler mon inscription" in response.content.decode()
     inscription.refresh_from_db()
     assert inscription.statut == Inscription.Statut.CONFIRMEE
 
 
-def test_confirmer_l_annulation_libere_la_place_et_promeut_la_liste_d_attente(
+def test_confirming_the_cancellation_frees_the_seat_and_promotes_the_waiting_list(
     client, django_capture_on_commit_callbacks
 ):
     atelier = AtelierFactory(capacite=1)
     inscription = InscriptionFactory(atelier=atelier)
     attente = InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(lien(inscription))
+        response = client.post(cancellation_link(inscription))
     assert "Votre inscription est annulée" in response.content.decode()
     inscription.refresh_from_db()
     attente.refresh_from_db()
@@ -251,21 +251,21 @@ def test_confirmer_l_annulation_libere_la_place_et_promeut_la_liste_d_attente(
     assert [m.to for m in mail.outbox] == [[attente.email]]
 
 
-def test_annuler_une_seconde_fois_dit_que_c_est_deja_fait(client):
+def test_cancelling_a_second_time_says_it_is_already_done(client):
     inscription = InscriptionFactory(statut=Inscription.Statut.ANNULEE)
-    response = client.post(lien(inscription))
+    response = client.post(cancellation_link(inscription))
     assert "Inscription déjà annulée" in response.content.decode()
 
 
-def test_annuler_apres_le_debut_de_l_atelier_est_refuse(client):
+def test_cancelling_after_the_workshop_has_started_is_refused(client):
     inscription = InscriptionFactory(atelier=AtelierFactory(passe=True))
-    response = client.post(lien(inscription))
+    response = client.post(cancellation_link(inscription))
     assert response.status_code == 410
     inscription.refresh_from_db()
     assert inscription.statut == Inscription.Statut.CONFIRMEE
 
 
-def test_un_lien_modifie_affiche_une_page_claire_en_francais(client):
+def test_a_tampered_link_shows_a_clear_page_in_french(client):
     inscription = InscriptionFactory()
     jeton = signatures.jeton(inscription)
     response = client.get(reverse("ateliers:annulation", args=[jeton[:-2] + "xx"]))
@@ -273,7 +273,7 @@ def test_un_lien_modifie_affiche_une_page_claire_en_francais(client):
     assert "Ce lien n'est pas valable" in response.content.decode()
 
 
-def test_un_lien_trop_ancien_affiche_une_page_claire_en_francais(client, monkeypatch):
+def test_a_link_that_is_too_old_shows_a_clear_page_in_french(client, monkeypatch):
     inscription = InscriptionFactory()
     jeton = signatures.jeton(inscription)
     monkeypatch.setattr(signatures, "DUREE_VALIDITE", -1)
@@ -284,7 +284,7 @@ def test_un_lien_trop_ancien_affiche_une_page_claire_en_francais(client, monkeyp
     assert inscription.statut == Inscription.Statut.CONFIRMEE
 
 
-def test_un_lien_signe_pour_autre_chose_est_refuse(client):
+def test_a_link_signed_for_something_else_is_refused(client):
     from django.core import signing
 
     inscription = InscriptionFactory()
@@ -295,16 +295,16 @@ def test_un_lien_signe_pour_autre_chose_est_refuse(client):
 # iCalendar
 
 
-def test_le_flux_ics_contient_les_ateliers_publics_a_venir_avec_fuseau_lieu_et_uid_stable(client):
+def test_the_ics_feed_contains_the_upcoming_public_workshops_with_time_zone_place_and_stable_uid(client):
     lieu = LieuFactory(nom="FJT Le Viguier", adresse="1 rue du Viguier")
-    atelier = AtelierFactory(titre="Entreprendre au féminin", debut=jeudi_prochain(14), lieu=lieu)
+    atelier = AtelierFactory(titre="Entreprendre au féminin", debut=next_thursday(14), lieu=lieu)
     AtelierFactory(titre="Atelier réservé", public=False)
     response = client.get("/ateliers.ics")
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     ics = response.content.decode()
     assert ics.count("BEGIN:VEVENT") == 1
     assert "SUMMARY:Entreprendre au féminin" in ics
-    assert f"DTSTART;TZID=Europe/Paris:{jeudi_prochain(14):%Y%m%dT140000}" in ics
+    assert f"DTSTART;TZID=Europe/Paris:{next_thursday(14):%Y%m%dT140000}" in ics
     assert "BEGIN:VTIMEZONE" in ics and "TZID:Europe/Paris" in ics
     assert "LOCATION:FJT Le Viguier\\, 1 rue du Viguier\\, 11000 Carcassonne" in ics.replace("\r\n ", "")
     assert "DTSTAMP:" in ics
@@ -312,18 +312,18 @@ def test_le_flux_ics_contient_les_ateliers_publics_a_venir_avec_fuseau_lieu_et_u
     assert f"UID:atelier-{atelier.pk}@" in client.get("/ateliers.ics").content.decode()
 
 
-def test_le_fichier_ics_d_un_atelier_se_telecharge(client):
+def test_a_workshop_ics_file_downloads(client):
     atelier = AtelierFactory()
     response = client.get(f"/ateliers/{atelier.pk}.ics")
     assert response["Content-Disposition"] == f'attachment; filename="atelier-{atelier.pk}.ics"'
     assert response.content.decode().count("BEGIN:VEVENT") == 1
 
 
-def test_un_atelier_non_public_n_a_pas_de_fichier_ics(client):
+def test_a_non_public_workshop_has_no_ics_file(client):
     assert client.get(f"/ateliers/{AtelierFactory(public=False).pk}.ics").status_code == 404
 
 
-def test_derriere_le_proxy_la_limite_compte_l_adresse_vue_par_le_proxy_pas_celle_inventee_par_le_client(
+def test_behind_the_proxy_the_limit_counts_the_address_seen_by_the_proxy_not_the_one_invented_by_the_client(
     client, settings
 ):
     settings.BEHIND_PROXY = True
@@ -332,15 +332,15 @@ def test_derriere_le_proxy_la_limite_compte_l_adresse_vue_par_le_proxy_pas_celle
         # A client that invents a new first hop each time is still the same last hop for the proxy.
         client.post(
             atelier.get_absolute_url(),
-            donnees(email=f"p{n}@example.org"),
+            form_data(email=f"p{n}@example.org"),
             HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7",
             REMOTE_ADDR="127.0.0.1",
         )
     bloque = client.post(
-        atelier.get_absolute_url(), donnees(email="p9@example.org"), HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7"
+        atelier.get_absolute_url(), form_data(email="p9@example.org"), HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7"
     )
     assert bloque.status_code == 429
     autre = client.post(
-        atelier.get_absolute_url(), donnees(email="voisine@example.org"), HTTP_X_FORWARDED_FOR="198.51.100.20"
+        atelier.get_absolute_url(), form_data(email="voisine@example.org"), HTTP_X_FORWARDED_FOR="198.51.100.20"
     )
     assert autre.status_code == 302
