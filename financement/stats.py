@@ -27,6 +27,18 @@ def du_en(contribution: Contribution, annee: int) -> Decimal:
     return (contribution.montant * jours / duree).quantize(CENTIME, rounding=ROUND_HALF_UP)
 
 
+def _recus(cle: str, **filtre) -> dict[tuple, Decimal]:
+    """Payments received, summed per (`cle`, year), in one query."""
+    rows = (
+        Versement.objects.filter(**filtre)
+        .annotate(annee=ExtractYear("date"))
+        .values(cle, "annee")
+        .annotate(total=Sum("montant"))
+        .order_by()
+    )
+    return {(row[cle], row["annee"]): row["total"] for row in rows}
+
+
 @dataclass
 class LigneFinancement:
     financeur: str
@@ -46,14 +58,7 @@ def financement_par_financeur(annees: list[int]) -> dict[int, list[LigneFinancem
             convention__debut__year__lte=max(annees), convention__fin__year__gte=min(annees)
         ).select_related("convention", "financeur")
     )
-    recus = {
-        (row["contribution__financeur__nom"], row["annee"]): row["total"]
-        for row in Versement.objects.filter(date__year__in=annees)
-        .annotate(annee=ExtractYear("date"))
-        .values("contribution__financeur__nom", "annee")
-        .annotate(total=Sum("montant"))
-        .order_by()
-    }
+    recus = _recus("contribution__financeur__nom", date__year__in=annees)
     resultat = {}
     for annee in annees:
         dus: dict[str, Decimal] = {}
@@ -103,14 +108,7 @@ class Echeance:
 def echeancier(convention: Convention) -> list[Echeance]:
     """For each year of a convention and each funder: due (prorated), received, remaining. Two queries."""
     contributions = list(convention.contributions.select_related("financeur", "convention"))
-    recus = {
-        (row["contribution_id"], row["annee"]): row["total"]
-        for row in Versement.objects.filter(contribution__convention=convention)
-        .annotate(annee=ExtractYear("date"))
-        .values("contribution_id", "annee")
-        .annotate(total=Sum("montant"))
-        .order_by()
-    }
+    recus = _recus("contribution_id", contribution__convention=convention)
     return [
         Echeance(
             annee=annee,

@@ -99,20 +99,22 @@ def test_convention_page_shows_the_schedule(admin_client_):
     assert "10 000,00 €" in texte
 
 
+def _verser(client, contribution, *, date="15/03/2021", **champs):
+    """Post one payment from the contribution's page, as the admin's inline form sends it."""
+    donnees = {
+        "versements-TOTAL_FORMS": "1",
+        "versements-INITIAL_FORMS": "0",
+        "versements-MIN_NUM_FORMS": "0",
+        "versements-MAX_NUM_FORMS": "1000",
+        "versements-0-date": date,
+        **{f"versements-0-{nom}": valeur for nom, valeur in champs.items()},
+    }
+    return client.post(reverse("admin:financement_contribution_change", args=[contribution.pk]), donnees)
+
+
 def test_payments_are_entered_on_the_contribution(admin_client_):
     contribution = ContributionFactory()
-    response = admin_client_.post(
-        reverse("admin:financement_contribution_change", args=[contribution.pk]),
-        {
-            "versements-TOTAL_FORMS": "1",
-            "versements-INITIAL_FORMS": "0",
-            "versements-MIN_NUM_FORMS": "0",
-            "versements-MAX_NUM_FORMS": "1000",
-            "versements-0-date": "15/03/2021",
-            "versements-0-montant": "12500,50",
-            "versements-0-reference": "VIR-2021-03",
-        },
-    )
+    response = _verser(admin_client_, contribution, montant="12500,50", reference="VIR-2021-03")
     assert response.status_code == 302, response.content.decode()[:3000]
     assert contribution.versements.get().montant == Decimal("12500.50")
 
@@ -132,16 +134,6 @@ def test_convention_ending_before_it_starts_is_refused_in_french(admin_client_):
 
 def test_negative_payment_is_refused_in_french(admin_client_):
     contribution = ContributionFactory()
-    response = admin_client_.post(
-        reverse("admin:financement_contribution_change", args=[contribution.pk]),
-        {
-            "versements-TOTAL_FORMS": "1",
-            "versements-INITIAL_FORMS": "0",
-            "versements-MIN_NUM_FORMS": "0",
-            "versements-MAX_NUM_FORMS": "1000",
-            "versements-0-date": "15/03/2021",
-            "versements-0-montant": "-5",
-        },
-    )
+    response = _verser(admin_client_, contribution, montant="-5")
     assert "Le montant d&#x27;un versement doit être positif." in response.content.decode()
     assert not contribution.versements.exists()
