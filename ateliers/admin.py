@@ -13,7 +13,7 @@ from ateliers import emargement, services
 from ateliers.models import Atelier, Inscription
 from ateliers.resources import AtelierResource, InscriptionResource
 from citeslab.core import audit
-from citeslab.core.admin import HistoriqueAdmin
+from citeslab.core.admin import HistoriqueAdmin, page_de_confirmation
 from citeslab.core.exports import StreamingExportMixin
 from porteurs.admin import PorteurAdmin
 
@@ -280,12 +280,13 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
                 request, format_html('Fiche porteur créée : <a href="{}">{}</a>.', lien, porteur), messages.SUCCESS
             )
             return redirect(retour)
-        contexte = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Créer la fiche porteur",
-            "inscription": inscription,
-            "existants": services.porteurs_existants(inscription)[:10],
-            "retour": retour,
-        }
-        return TemplateResponse(request, "admin/ateliers/inscription/creer_porteur.html", contexte)
+        return page_de_confirmation(
+            self,
+            request,
+            Inscription.objects.filter(pk=inscription.pk).select_related("atelier"),
+            template="admin/ateliers/inscription/creer_porteur.html",
+            titre="Créer la fiche porteur",
+            inscription=inscription,
+            existants=services.porteurs_existants(inscription)[:10],
+            retour=retour,
+        )

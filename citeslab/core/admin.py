@@ -71,10 +71,12 @@ class CachedChoicesMixin:
 APERCU = 20  # rows named on a confirmation page; the rest are counted
 
 
-def page_de_confirmation(model_admin, request, queryset, *, template: str, titre: str, action: str, **contexte):
-    """The intermediate page of an admin action: what will change, for which rows, and a button to go on.
+def page_de_confirmation(model_admin, request, queryset, *, template: str, titre: str, action: str = "", **contexte):
+    """The page that asks before a change: what will happen, to which rows, a button to go on and one to go back.
 
-    The template extends "admin/confirmation_action.html", which posts the selection back to the same action.
+    The template extends "admin/confirmation_action.html". For an admin action (`action`), the form posts the
+    selection back to the same action; otherwise it posts to the page itself. `retour`: where "back" leads
+    (the model's list by default).
     """
     nombre = queryset.count()
     return TemplateResponse(
