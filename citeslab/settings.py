@@ -123,6 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A row lock that does not come within 5 s (a stuck transaction) is an error the code turns into a French
+    # "réessayez", rather than a worker waiting for ever. SQLite's busy timeout above plays the same part.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c lock_timeout=5s"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -216,6 +220,8 @@ HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For (and overwrites them).
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# How many proxies append to X-Forwarded-For before the request reaches gunicorn (nginx alone: 1).
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1"))
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True

@@ -1,7 +1,8 @@
 """The one rule for "who is this client": the rate limits, django-axes and the audit log all ask it.
 
-Directly, the address is REMOTE_ADDR. Behind our proxy (settings.BEHIND_PROXY), it is the last
-X-Forwarded-For hop, the address the proxy itself saw: the earlier hops are whatever the client chose to send.
+Directly, the address is REMOTE_ADDR. Behind our proxies (settings.BEHIND_PROXY, settings.PROXY_COUNT of them,
+each appending the address it saw to X-Forwarded-For), it is the PROXY_COUNT-th hop from the right: the hops
+before it are whatever the client chose to send, and trusting them would let anyone pose as anyone.
 """
 
 import ipaddress
@@ -22,8 +23,9 @@ def adresse_client(request) -> str | None:
         return None
     transmise = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if settings.BEHIND_PROXY and transmise:
-        adresse = _ip(transmise.split(",")[-1])
-        if adresse:
+        sauts = transmise.split(",")
+        # Fewer hops than proxies: the request did not come through all of them, its header proves nothing.
+        if len(sauts) >= settings.PROXY_COUNT and (adresse := _ip(sauts[-settings.PROXY_COUNT])):
             return adresse
     return _ip(request.META.get("REMOTE_ADDR", ""))
 
