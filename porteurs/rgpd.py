@@ -14,9 +14,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import DateField, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest, TruncYear
+from django.db.models.signals import post_delete, pre_delete
 from django.utils import timezone
 
-from citeslab.core.donnees_personnelles import ANONYME, Declaration, Purge, duree_conservation, par_lots, registre
+from citeslab.core.donnees_personnelles import (
+    ANONYME,
+    Declaration,
+    Purge,
+    duree_conservation,
+    effacer_du_journal,
+    par_lots,
+    registre,
+)
 from porteurs.models import ChangementEtape, Orientation, Partenaire, Porteur, Suivi
 
 
@@ -138,6 +147,11 @@ ETAPES = Declaration(
 
 def declarer() -> None:
     registre.declarer(PERSONNE, SUIVIS, ORIENTATIONS, ETAPES)
+    registre.declarer_purge(
+        Purge(libelle="fiche(s) supprimée(s) encore dans l'historique", a_purger=supprimes, executer=effacer_supprimes)
+    )
+    pre_delete.connect(_avant_suppression, sender=Porteur, dispatch_uid="porteurs-rgpd-avant-suppression")
+    post_delete.connect(_apres_suppression, sender=Porteur, dispatch_uid="porteurs-rgpd-apres-suppression")
     registre.declarer_donnees_publiques(
         Partenaire, ("nom", "description", "site_web"), "une structure du réseau partenaire"
     )
@@ -153,6 +167,41 @@ def anonymiser(porteurs) -> int:
         for declaration in registre.declarations:
             declaration.effacer_pour(lot)
         Porteur.objects.filter(pk__in=lot).update(anonymise_le=now)
+    return len(pks)
+
+
+def _avant_suppression(sender, instance, **kwargs):
+    # Rows that outlive the person (registrations keep their own copy of the name) are erased first.
+    anonymiser([instance.pk])
+
+
+def _apres_suppression(sender, instance, **kwargs):
+    # Deleting writes a last version of each deleted row, copied from memory with the name and the notes in it,
+    # and the admin logged the deletion under the person's name: both are erased once the rows are gone.
+    effacer_historiques([instance.pk])
+    effacer_du_journal(Porteur, [instance.pk])
+
+
+def effacer_historiques(pks: list) -> None:
+    for declaration in registre.declarations:
+        declaration.effacer_historique(pks)
+
+
+def supprimes():
+    """People deleted with traces left in the history (by a release older than the deletion rule)."""
+    return (
+        Porteur.history.exclude(id__in=Porteur.objects.values("pk"))
+        .exclude(prenom=ANONYME, nom="", telephone="", email="")
+        .values("id")
+        .distinct()
+    )
+
+
+def effacer_supprimes(queryset) -> int:
+    pks = [row["id"] for row in queryset]
+    for lot in par_lots(pks):
+        effacer_historiques(lot)
+        effacer_du_journal(Porteur, lot)
     return len(pks)
 
 

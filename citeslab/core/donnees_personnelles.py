@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
 ANONYME = "Anonyme"
+OBJET_EFFACE = "(données effacées)"  # what the admin log's "Actions récentes" shows for an erased row
 EMAIL_ANONYME = "anonyme@anonyme.invalid"  # rows that need a contact keep one; .invalid is reserved (RFC 2606)
 LOT = 5000  # primary keys per UPDATE … WHERE id IN (…)
 TYPES_HISTORIQUE = {"+": "création", "~": "modification", "-": "suppression"}
@@ -80,17 +83,23 @@ class Declaration:
         return history.filter(Q(**{f"{self.cle}__in": pks}) | Q(id__in=self.lignes(pks).values("pk")))
 
     def effacer_pour(self, pks: list) -> None:
-        """Erase what these people's rows say about them, in the rows and in their earlier versions."""
+        """Erase what these people's rows say about them: the rows, their earlier versions, the admin log."""
+        effacer_du_journal(self.modele, self.lignes(pks).values_list("pk", flat=True))
+        self.effacer_historique(pks)
+        self.lignes(pks).update(**self.effacer)
+
+    def effacer_historique(self, pks: list) -> None:
+        """The earlier versions only: what remains of these people's rows once the rows themselves are gone."""
         historique = self._historique(pks)
         if historique is not None:
             historique.update(**self.effacer)
-        self.lignes(pks).update(**self.effacer)
 
     def effacer_lignes(self, queryset) -> int:
         """Erase given rows of this model (and their versions), whoever they belong to. Returns how many."""
         pks = list(queryset.values_list("pk", flat=True))
         history = getattr(self.modele, "history", None)
         for lot in par_lots(pks):
+            effacer_du_journal(self.modele, lot)
             self.modele._default_manager.filter(pk__in=lot).update(**self.effacer)
             if history is not None:
                 history.filter(id__in=lot).update(**self.effacer)
@@ -126,6 +135,14 @@ class Declaration:
                 }
             )
         return groupes
+
+
+def effacer_du_journal(modele, pks) -> None:
+    """The admin log names each row it records (str(obj), a person's name for most of them): blank it."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(modele, for_concrete_model=False),
+        object_id__in=[str(pk) for pk in pks],
+    ).update(object_repr=OBJET_EFFACE)
 
 
 @dataclass(frozen=True)

@@ -4,22 +4,29 @@ from django.db import transaction
 from citeslab.core.donnees_personnelles import registre
 
 
+def _en_toutes_lettres(comptes: list[str]) -> str:
+    return comptes[0] if len(comptes) == 1 else ", ".join(comptes[:-1]) + " et " + comptes[-1]
+
+
 class Command(BaseCommand):
     help = (
         "Anonymise ce que chaque application déclare à purger : les porteurs sans contact depuis la durée de "
-        "conservation (2 ans par défaut), les inscriptions aux ateliers aussi anciennes. Garde ce que comptent "
-        "les bilans."
+        "conservation (2 ans par défaut), les inscriptions aux ateliers aussi anciennes, l'historique des fiches "
+        "supprimées. Garde ce que comptent les bilans."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="compter sans rien modifier")
 
     def handle(self, *args, dry_run=False, **options):
+        # The dry run is the real run, rolled back: it announces exactly what the run will do (each purge sees
+        # what the previous one left, as the registrations of people just anonymised).
+        with transaction.atomic():
+            comptes = [f"{purge.executer(purge.a_purger())} {purge.libelle}" for purge in registre.purges]
+            if dry_run:
+                transaction.set_rollback(True)
         # Counts only: a purge log must not name the people it protects.
         if dry_run:
-            comptes = " et ".join(f"{purge.a_purger().count()} {purge.libelle}" for purge in registre.purges)
-            self.stdout.write(f"Simulation : {comptes} seraient anonymisés. Rien n'a été modifié.")
-            return
-        with transaction.atomic():
-            comptes = " et ".join(f"{purge.executer(purge.a_purger())} {purge.libelle}" for purge in registre.purges)
-        self.stdout.write(self.style.SUCCESS(f"{comptes} anonymisés."))
+            self.stdout.write(f"Simulation : {_en_toutes_lettres(comptes)} seraient anonymisés. Rien n'a été modifié.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"{_en_toutes_lettres(comptes)} anonymisés."))
