@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -34,23 +35,57 @@ class PeriodeFilter(admin.SimpleListFilter):
 
 
 class InscriptionFormSet(BaseInlineFormSet):
-    """The admin may move people between statuses, but not confirm more people than there are seats."""
+    """The admin may move people between statuses, but not confirm more people than there are seats.
+
+    Seats taken on the public site since the page was shown count too: the workshop is locked while checking,
+    and stays locked until the admin's transaction saves the registrations.
+    """
 
     def clean(self):
         super().clean()
-        confirmees = sum(
-            1
-            for form in self.forms
-            if getattr(form, "cleaned_data", None)
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("statut") == Inscription.Statut.CONFIRMEE
-        )
-        capacite = self.instance.capacite
-        if capacite and confirmees > capacite:
-            raise ValidationError(
-                f"{confirmees} inscriptions confirmées pour {capacite} places : augmentez le nombre de places "
-                "ou passez des inscriptions en liste d'attente."
+        if any(self.errors) or self.instance.pk is None:
+            return
+        gardees = [
+            form for form in self.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        confirmees = sum(1 for form in gardees if form.cleaned_data.get("statut") == Inscription.Statut.CONFIRMEE)
+        try:
+            _, ailleurs = services.places_prises(
+                atelier_pk=self.instance.pk, sauf=[form.instance.pk for form in self.forms]
             )
+        except services.InscriptionImpossible as exc:
+            raise ValidationError(str(exc)) from exc
+        capacite = self.instance.capacite
+        if capacite and confirmees + ailleurs > capacite:
+            raise ValidationError(
+                f"{confirmees + ailleurs} inscriptions confirmées pour {capacite} places : augmentez le nombre de "
+                "places ou passez des inscriptions en liste d'attente."
+            )
+
+
+class InscriptionAdminForm(forms.ModelForm):
+    """A registration entered or changed on its own page: confirmed only while the workshop has a free seat."""
+
+    class Meta:
+        model = Inscription
+        fields = ["atelier", "prenom", "nom", "telephone", "email", "quartier", "statut", "present", "porteur"]
+
+    def clean(self):
+        cleaned = super().clean()
+        atelier = cleaned.get("atelier")
+        if atelier is None or cleaned.get("statut") != Inscription.Statut.CONFIRMEE:
+            return cleaned
+        try:
+            atelier, prises = services.places_prises(atelier_pk=atelier.pk, sauf=[self.instance.pk])
+        except services.InscriptionImpossible as exc:
+            raise ValidationError(str(exc)) from exc
+        if prises >= atelier.capacite:
+            self.add_error(
+                "statut",
+                f"Cet atelier est complet ({atelier.capacite} places confirmées) : inscrivez la personne en liste "
+                "d'attente, ou augmentez d'abord le nombre de places de l'atelier.",
+            )
+        return cleaned
 
 
 class InscriptionInline(admin.TabularInline):
@@ -218,6 +253,7 @@ class AtelierAdmin(StreamingExportMixin, HistoriqueAdmin):
 @admin.register(Inscription)
 class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
     resource_classes = [InscriptionResource]
+    form = InscriptionAdminForm
     list_display = ["prenom", "nom", "atelier", "statut", "present", "porteur", "cree_le"]
     list_select_related = ["atelier", "porteur"]
     list_filter = ["statut", "present", "atelier__theme"]
@@ -226,7 +262,10 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
     readonly_fields = ["cree_le", "rappel_envoye_le"]
     actions = ["creer_porteurs", "annuler"]
 
-    @admin.action(description="Créer la fiche porteur (venu par un atelier)", permissions=["change"])
+    def has_creer_porteur_permission(self, request):
+        return self.has_change_permission(request) and request.user.has_perm("porteurs.add_porteur")
+
+    @admin.action(description="Créer la fiche porteur (venu par un atelier)", permissions=["creer_porteur"])
     def creer_porteurs(self, request, queryset):
         crees, ignorees = 0, []
         for inscription in queryset.filter(porteur__isnull=True).select_related("atelier"):
@@ -267,7 +306,7 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
     def creer_porteur_view(self, request, pk):
         """From a line of the workshop's registrations: confirm, then create the person and link them."""
         inscription = get_object_or_404(Inscription.objects.select_related("atelier", "porteur"), pk=pk)
-        if not self.has_change_permission(request, inscription) or not request.user.has_perm("porteurs.add_porteur"):
+        if not self.has_creer_porteur_permission(request):
             raise PermissionDenied
         retour = reverse("admin:ateliers_atelier_change", args=[inscription.atelier_id])
         if inscription.porteur_id:

@@ -9,7 +9,7 @@ and the same code stays correct.
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -32,9 +32,35 @@ class DejaInscrit(InscriptionImpossible):
     pass
 
 
-def _atelier_verrouille(pk: int) -> Atelier:
-    # The concurrency test replaces this function to show what happens without the lock.
+class ReessayezPlusTard(InscriptionImpossible):
+    pass
+
+
+def _verrou(pk: int) -> Atelier:
     return Atelier.objects.select_for_update().get(pk=pk)
+
+
+def _atelier_verrouille(pk: int) -> Atelier:
+    """The workshop row, locked until the transaction ends. The concurrency test replaces this function.
+
+    A lock that does not come within the database's lock timeout (settings) is a French "try again", not a
+    worker hanging behind a stuck transaction.
+    """
+    try:
+        return _verrou(pk)
+    except OperationalError as exc:
+        raise ReessayezPlusTard(
+            "Beaucoup de demandes arrivent en même temps pour cet atelier : réessayez dans un instant."
+        ) from exc
+
+
+def places_prises(*, atelier_pk: int, sauf=()) -> tuple[Atelier, int]:
+    """For a staff form about to confirm people: the locked workshop and its confirmed seats, except `sauf`.
+
+    Called inside the admin's transaction, the lock holds until the form is saved, as on the public path.
+    """
+    atelier = _atelier_verrouille(atelier_pk)
+    return atelier, atelier.inscriptions.confirmees().exclude(pk__in=[pk for pk in sauf if pk]).count()
 
 
 def _nb_confirmees(atelier: Atelier) -> int:

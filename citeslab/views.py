@@ -1,7 +1,9 @@
 """The public pages of the project package: home, legal pages, the data·inclusion export, error pages."""
 
 import datetime
+import sys
 
+from django.db import DatabaseError
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.views.generic import RedirectView, TemplateView, View
 
 from ateliers.models import Atelier
+from citeslab import middleware
 from citeslab.core.cache import PagePublique, memoriser
 from citeslab.core.json_ld import json_ld
 from financement.models import Contribution, Convention
@@ -241,6 +244,11 @@ def page_not_found(request, exception):
 
 
 def server_error(request):
+    # Django calls this handler while the exception is being handled, whichever layer raised it: a middleware
+    # that read the session from a database that is down lands here, not in the 503 middleware.
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DatabaseError) and middleware._database_down():
+        return middleware.service_indisponible()
     # No database, no context processors that could fail again: the page is static.
     return render(request, "500.html", status=500)
 
