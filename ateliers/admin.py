@@ -267,13 +267,24 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
 
     @admin.action(description="Créer la fiche porteur (venu par un atelier)", permissions=["creer_porteur"])
     def creer_porteurs(self, request, queryset):
-        crees, ignorees = 0, []
+        crees, ignorees, a_corriger = 0, [], []
         for inscription in queryset.filter(porteur__isnull=True).select_related("atelier"):
             if services.porteurs_existants(inscription).exists():
                 ignorees.append(inscription)
                 continue
-            services.creer_porteur_depuis_inscription(inscription=inscription, auteur=request.user)
+            try:
+                services.creer_porteur_depuis_inscription(inscription=inscription, auteur=request.user)
+            except ValidationError:
+                a_corriger.append(inscription)
+                continue
             crees += 1
+        if a_corriger:
+            self.message_user(
+                request,
+                f"{len(a_corriger)} inscription(s) dont le nom ou les coordonnées ne sont pas valides : corrigez-les "
+                "sur la page de l'inscription, puis recommencez.",
+                messages.ERROR,
+            )
         if crees:
             self.message_user(request, f"{crees} fiche(s) porteur créée(s).", messages.SUCCESS)
         if ignorees:
@@ -313,7 +324,15 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
             self.message_user(request, "Cette inscription est déjà liée à une fiche porteur.", messages.INFO)
             return redirect(retour)
         if request.method == "POST":
-            porteur = services.creer_porteur_depuis_inscription(inscription=inscription, auteur=request.user)
+            try:
+                porteur = services.creer_porteur_depuis_inscription(inscription=inscription, auteur=request.user)
+            except ValidationError as exc:
+                self.message_user(
+                    request,
+                    "La fiche ne peut pas être créée : " + " ".join(exc.messages) + " Corrigez l'inscription d'abord.",
+                    messages.ERROR,
+                )
+                return redirect(retour)
             lien = reverse("admin:porteurs_porteur_change", args=[porteur.pk])
             self.message_user(
                 request, format_html('Fiche porteur créée : <a href="{}">{}</a>.', lien, porteur), messages.SUCCESS

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from ateliers import signatures
 from ateliers.models import Inscription
+from citeslab.core.texte import est_un_nom, une_ligne
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +28,16 @@ def _envoyer(inscription: Inscription, modele: str, sujet: str) -> bool:
     token = signatures.jeton(inscription)
     contexte = {
         "inscription": inscription,
+        # A row older than the name check may hold a link: the greeting then goes without the name.
+        "prenom": inscription.prenom if est_un_nom(inscription.prenom) else "",
         "atelier": inscription.atelier,
         "lien_inscription": url_absolue(reverse("ateliers:inscription", args=[token])),
         "lien_annulation": url_absolue(reverse("ateliers:annulation", args=[token])),
         "lien_calendrier": url_absolue(reverse("ateliers:ics", args=[inscription.atelier_id])),
     }
     message = EmailMultiAlternatives(
-        subject=sujet,
+        # A title typed on two lines before titles were checked would make the header, hence the message, fail.
+        subject=une_ligne(sujet),
         body=render_to_string(f"ateliers/emails/{modele}.txt", contexte),
         to=[inscription.email],
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from ateliers.emails import url_absolue
+from citeslab.core.texte import une_ligne
 
 
 def _domaine() -> str:
@@ -23,7 +24,8 @@ def calendrier(ateliers, nom: str = "Ateliers CitésLab Carcassonne") -> bytes:
     cal.add("prodid", "-//CitésLab Carcassonne//Ateliers//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", nom)
+    # A title typed on two lines before titles were checked: icalendar refuses a raw line break here.
+    cal.add("x-wr-calname", une_ligne(nom))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     maintenant = timezone.now()
     for atelier in ateliers:
@@ -32,10 +34,10 @@ def calendrier(ateliers, nom: str = "Ateliers CitésLab Carcassonne") -> bytes:
         event.add("dtstamp", maintenant)
         event.add("dtstart", timezone.localtime(atelier.debut))
         event.add("dtend", timezone.localtime(atelier.fin))
-        event.add("summary", atelier.titre)
+        event.add("summary", une_ligne(atelier.titre))
         if atelier.lieu:
             lieu = ", ".join(part for part in [atelier.lieu.nom, atelier.lieu.adresse_complete] if part)
-            event.add("location", lieu)
+            event.add("location", une_ligne(lieu))
         description = atelier.description or atelier.get_theme_display()
         event.add("description", description)
         event.add("url", url_absolue(atelier.get_absolute_url()))

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from citeslab.core.formats import plage
 from citeslab.core.telephone import TelephoneField
+from citeslab.core.texte import valider_nom, valider_une_ligne
 from permanences.models import Lieu, Quartier
 
 
@@ -38,7 +39,8 @@ class Atelier(models.Model):
         SCOLAIRE = "scolaire", "Intervention en milieu scolaire"
         THEMATIQUE = "thematique", "Atelier thématique"
 
-    titre = models.CharField("titre", max_length=200)
+    # On one line: it is the subject of the e-mails and the summary of the calendar entries.
+    titre = models.CharField("titre", max_length=200, validators=[valider_une_ligne])
     theme = models.CharField("thème", max_length=20, choices=Theme, default=Theme.EMERGENCE)
     description = models.TextField("description", blank=True)
     debut = models.DateTimeField("début", db_index=True)
@@ -121,8 +123,8 @@ class Inscription(models.Model):
         ANNULEE = "annulee", "Annulée"
 
     atelier = models.ForeignKey(Atelier, verbose_name="atelier", on_delete=models.CASCADE, related_name="inscriptions")
-    prenom = models.CharField("prénom", max_length=100)
-    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100, validators=[valider_nom])
+    nom = models.CharField("nom", max_length=100, validators=[valider_nom])
     telephone = TelephoneField("téléphone", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     quartier = models.ForeignKey(

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from citeslab.core.telephone import ChampTelephone
+from citeslab.core.texte import valider_nom
 from permanences.models import Quartier
 
 AUTRE_QUARTIER = "autre"
@@ -16,12 +17,14 @@ class ContactForm(forms.Form):
     prenom = forms.CharField(
         label="Prénom",
         max_length=100,
+        validators=[valider_nom],
         error_messages={"required": "Indiquez votre prénom."},
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     nom = forms.CharField(
         label="Nom",
         max_length=100,
+        validators=[valider_nom],
         error_messages={"required": "Indiquez votre nom."},
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from citeslab.core.telephone import TelephoneField
+from citeslab.core.texte import valider_nom
 from permanences.models import Lieu, Permanence, Quartier
 
 
@@ -87,8 +88,8 @@ class Porteur(models.Model):
         AUTRE = "autre", "Autre"
 
     # Essentials, typed during a permanence
-    prenom = models.CharField("prénom", max_length=100)
-    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100, validators=[valider_nom])
+    nom = models.CharField("nom", max_length=100, validators=[valider_nom])
     telephone = TelephoneField("téléphone", blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     quartier = models.ForeignKey(

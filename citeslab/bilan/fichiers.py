@@ -31,7 +31,7 @@ def _page_de_garde(bilan) -> list[list]:
     ]
     lignes += [[nom_feuille(t.cle), t.titre] for t in bilan.tableaux]
     lignes += [[], ["Données agrégées uniquement : aucune donnée nominative."]]
-    return lignes
+    return [[neutraliser(v) for v in ligne] for ligne in lignes]
 
 
 def bilan_xlsx(bilan, sortie) -> None:
