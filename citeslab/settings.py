@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    # For its French messages: the password validator below comes from this app.
+    "django_zxcvbn_password_validator",
     "citeslab.core",
     "citeslab",
     "permanences",
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body: it needs to know whether the user is staff (larger admin imports).
+    "citeslab.middleware.RequestBodyLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "citeslab.middleware.Require2FAMiddleware",
     "citeslab.middleware.NoStoreMiddleware",
@@ -130,12 +134,22 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Length and the common-password list, no composition rules (ANSSI and NIST guidance).
+# Length and how guessable the password is, no composition rules (ANSSI and NIST guidance): common French
+# passwords, AZERTY and QWERTY walks, the town's and the quartiers' names (citeslab.core.validators), and zxcvbn.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "citeslab.core.validators.FrenchPasswordValidator",
+        "OPTIONS": {
+            "site_words": ["CitésLab", "Carcassonne", "Ozanam", "Grazailles", "Viguier", "Bastide", "Fleming", "Reille"]
+        },
+    },
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+PASSWORD_MINIMAL_STRENGTH = 3
+PASSWORD_EXTRA_DICTIONARY = ["CitésLab", "Carcassonne"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -242,10 +256,12 @@ SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Bodies larger than this are refused before a view sees them (the largest legitimate upload is an import).
+# Bodies larger than this are refused before a view sees them (RequestBodyLimitMiddleware, files included);
+# staff in the admin may send up to IMPORT_TAILLE_MAX, for spreadsheet imports.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+IMPORT_TAILLE_MAX = 5 * 1024 * 1024
 
 from csp.constants import NONE, SELF  # noqa: E402
 
@@ -299,3 +315,5 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 # in production with several gunicorn workers it must be a shared cache (Redis or Memcached), otherwise each
 # worker counts on its own. Behind the proxy (DJANGO_BEHIND_PROXY) the address is the one the proxy saw.
 ATELIERS_INSCRIPTIONS_PAR_ADRESSE = os.environ.get("DJANGO_ATELIERS_INSCRIPTIONS_PAR_ADRESSE", "5/m")
+# "J'ai un projet" messages per client address, counted the same way.
+CONTACT_PAR_ADRESSE = os.environ.get("DJANGO_CONTACT_PAR_ADRESSE", "5/m")

@@ -1,6 +1,7 @@
 """Writes that touch a person and their history together."""
 
 import datetime
+import unicodedata
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -83,3 +84,39 @@ def reporter_relance(*, porteur: Porteur, suivi: Suivi) -> None:
     """The person's call-back date becomes the follow-up's (none closes it). Also used by the admin."""
     Porteur.objects.filter(pk=porteur.pk).update(relance_le=suivi.relance_le, modifie_le=timezone.now())
     porteur.relance_le = suivi.relance_le
+
+
+@transaction.atomic
+def relancer_si_deja_venu(*, prenom: str, nom: str, telephone: str = "", email: str = "") -> Porteur | None:
+    """The person who already left these details recently gets their call-back brought forward to today.
+
+    The same person: the same first and last names, whatever the case, accents, spaces or hyphens, and the same
+    phone or the same e-mail. Recently: a call-back still planned, or a first contact in the last 30 days.
+    Returns that person, or None: the caller then creates one. Nothing else of the record changes, so that a
+    stranger who knows a name and a number can at most hasten a call.
+    """
+
+    def cle(texte: str) -> str:
+        lettres = unicodedata.normalize("NFKD", texte.casefold().replace("œ", "oe").replace("æ", "ae"))
+        return "".join(c for c in lettres if c.isalnum())
+
+    joindre = models.Q(pk__in=[])
+    if telephone:
+        joindre |= models.Q(telephone=telephone)
+    if email:
+        joindre |= models.Q(email__iexact=email)
+    aujourd_hui = timezone.localdate()
+    recents = Porteur.objects.filter(
+        joindre,
+        models.Q(relance_le__isnull=False)
+        | models.Q(date_premier_contact__gte=aujourd_hui - datetime.timedelta(days=30)),
+        anonymise_le__isnull=True,
+    )
+    # Few rows share a phone or an e-mail: the names are compared here, the same way on SQLite and PostgreSQL.
+    for porteur in recents.select_for_update().order_by("-date_premier_contact", "-pk"):
+        if (cle(porteur.prenom), cle(porteur.nom)) == (cle(prenom), cle(nom)):
+            relance_le = min(porteur.relance_le or aujourd_hui, aujourd_hui)
+            Porteur.objects.filter(pk=porteur.pk).update(relance_le=relance_le, modifie_le=timezone.now())
+            porteur.relance_le = relance_le
+            return porteur
+    return None
