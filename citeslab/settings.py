@@ -143,7 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "citeslab.core.validators.FrenchPasswordValidator",
         "OPTIONS": {
-            "site_words": ["CitésLab", "Carcassonne", "Ozanam", "Grazailles", "Viguier", "Bastide", "Fleming", "Reille"]
+            "site_words": ["CitésLab", "Carcassonne", "Ozanam", "Grazailles", "Viguier", "Bastide", "Fleming"],
         },
     },
     {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
