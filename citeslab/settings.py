@@ -227,6 +227,17 @@ LOGGING = {
 # The import-export admin writes through transactions; a bad row rolls the whole file back.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# An imported file is read whole: beyond these caps the import page refuses it before reading it
+# (citeslab/core/imports.py). Rows are counted under the header; cells are rows × columns, header included.
+IMPORT_LIGNES_MAX = 20_000
+IMPORT_COLONNES_MAX = 60
+IMPORT_CELLULES_MAX = 600_000
+# Bytes of content: a csv, or an xlsx once inflated (the upload itself is capped by IMPORT_TAILLE_MAX below).
+IMPORT_TAILLE_DECOMPRESSEE_MAX = 20 * 1024 * 1024
+# Between the preview and the confirmation the file waits in the cache, not in the temp folder; the
+# confirmation removes it, an abandoned preview expires after this.
+IMPORT_DUREE_MAX = datetime.timedelta(hours=1)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "citeslab.core.imports.StockageImport"
 
 # --- Security -------------------------------------------------------------------------------------------
 # HTTPS is assumed in production (behind a proxy that terminates TLS); DJANGO_HTTPS=0 serves plain HTTP.

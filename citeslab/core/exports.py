@@ -17,15 +17,28 @@ from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 import xlsxwriter
+from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 
 from citeslab.core import audit
-from citeslab.core.imports import CSVFrancais
+from citeslab.core.formats import NBSP
+from citeslab.core.imports import (
+    CSVFrancais,
+    FichierRefuse,
+    FormulaireImport,
+    StockageImport,
+    XLSXBorne,
+    duree_lisible,
+    duree_max,
+)
 
 CHUNK_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -316,9 +329,84 @@ class StreamingExportMixin(ExportMixin):
 
 
 class StreamingImportExportMixin(StreamingExportMixin, ImportExportMixin):
-    """The same, with import (dry run preview, then confirm). Import needs the add and change permissions."""
+    """The same, with import (dry run preview, then confirm). Import needs the add and change permissions.
 
-    import_formats = [CSVFrancais, base_formats.XLSX]
+    Files are read within the caps of citeslab.core.imports. The preview reads the upload from memory and
+    stores it (StockageImport, in the cache) only when it offers a confirmation; the confirmation takes it
+    out, so a second confirmation, a forged file name or an expired preview find nothing and get a French
+    message on the import page, never an error page.
+    """
+
+    import_formats = [CSVFrancais, XLSXBorne]
+    import_form_class = FormulaireImport
+    tmp_storage_class = StockageImport
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        stockage = StockageImport(donnees=b"".join(import_file.chunks()))
+        import_file.stockage_import = stockage
+        return stockage
+
+    def get_confirm_form_initial(self, request, import_form):
+        if import_form is not None:
+            import_form.cleaned_data["import_file"].stockage_import.enregistrer()
+        return super().get_confirm_form_initial(request, import_form)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, FichierRefuse):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        confirm_form = self.create_confirm_form(request)
+        fichier = self._fichier_confirme(request, confirm_form)
+        if fichier is None:
+            return self._retour_a_l_import(
+                request,
+                f"Cet import n'est plus disponible{NBSP}: il a déjà été confirmé, ou son aperçu date de plus "
+                f"{duree_lisible(duree_max())}. Vérifiez la liste, puis importez de nouveau le fichier si besoin.",
+            )
+        input_format, donnees = fichier
+        try:
+            dataset = input_format.create_dataset(donnees)
+        except FichierRefuse as exc:
+            return self._retour_a_l_import(request, str(exc))
+        # The preview had no error; one now means the database changed since: then nothing is written.
+        result = self.process_dataset(dataset, confirm_form, request, rollback_on_validation_errors=True, **kwargs)
+        if result.has_errors() or result.has_validation_errors():
+            return self._retour_a_l_import(
+                request,
+                f"Rien n'a été importé{NBSP}: le fichier ne passe plus les contrôles de l'aperçu (une fiche ou une "
+                "liste de choix a changé entre-temps). Importez-le de nouveau pour voir les lignes en cause.",
+            )
+        return self.process_result(result, request)
+
+    def _fichier_confirme(self, request, confirm_form):
+        """(format, content) of the preview being confirmed, taken out of the cache; None if there is none."""
+        if not confirm_form.is_valid():
+            return None
+        formats = self.get_import_formats()
+        resources = self.get_import_resource_classes(request)
+        try:
+            numero_format = int(confirm_form.cleaned_data["format"])
+            numero_resource = int(confirm_form.cleaned_data["resource"] or 0)
+        except ValueError:
+            return None
+        if not (0 <= numero_format < len(formats) and 0 <= numero_resource < len(resources)):
+            return None
+        donnees = StockageImport(name=confirm_form.cleaned_data["import_file_name"]).reclamer()
+        if donnees is None:
+            return None
+        return formats[numero_format](encoding=self.from_encoding), donnees
+
+    def _retour_a_l_import(self, request, message):
+        messages.error(request, message)
+        return HttpResponseRedirect(
+            reverse("admin:{}_{}_import".format(*self.get_model_info()), current_app=self.admin_site.name)
+        )
