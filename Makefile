@@ -19,13 +19,17 @@ install: $(VENV)/.installed
 
 install-dev: install
 
-# Development server on SQLite with the press kit's data, demo accounts and a few hundred synthetic people.
+# Development server on SQLite with the press kit's data, demo accounts and a few hundred synthetic people,
+# and the task worker beside it (messages to residents), stopped with the server.
 run: export DJANGO_DEBUG ?= 1
+run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_carcassonne
 	$(MANAGE) create_demo_user
 	$(MANAGE) generate_activity --people $(DEMO_PEOPLE) --seed 1 --if-empty
+	$(MANAGE) db_worker --no-reload --interval 2 --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # Style, format and the layers of the code (README, "Organisation du code"): each fails the build.

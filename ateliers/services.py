@@ -6,14 +6,12 @@ no row locks, the settings open every transaction with BEGIN IMMEDIATE: writers 
 and the same code stays correct.
 """
 
-from functools import partial
-
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ateliers import emails
+from ateliers import taches
 from ateliers.models import Atelier, Inscription
 from permanences.models import Quartier
 from porteurs.models import Porteur
@@ -110,8 +108,8 @@ def inscrire(
     )
     inscription.full_clean()
     inscription.save()
-    # After commit: a rolled-back registration must not have been announced.
-    transaction.on_commit(lambda: emails.envoyer_confirmation(inscription), robust=True)
+    # Queued in this transaction: no message for a rolled-back registration, no registration without one.
+    taches.envoyer_message.enqueue(inscription.pk, "confirmation")
     return inscription
 
 
@@ -142,7 +140,7 @@ def _promouvoir(atelier: Atelier) -> list[Inscription]:
     Inscription.objects.filter(pk__in=[i.pk for i in promues]).update(statut=Inscription.Statut.CONFIRMEE)
     for inscription in promues:
         inscription.statut = Inscription.Statut.CONFIRMEE
-        transaction.on_commit(partial(emails.envoyer_promotion, inscription), robust=True)
+        taches.envoyer_message.enqueue(inscription.pk, "promotion")
     return promues
 
 

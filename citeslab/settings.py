@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "django_tasks",
+    "citeslab.core.taches.TachesConfig",
     # For its French messages: the password validator below comes from this app.
     "django_zxcvbn_password_validator",
     "citeslab.core",
@@ -187,7 +189,12 @@ LOGOUT_REDIRECT_URL = "accueil"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend prints recipients, first names and cancellation links: development only. In production
+# the default is SMTP (DJANGO_EMAIL_HOST…), and `check --deploy` refuses a backend that would log messages.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
@@ -203,9 +210,16 @@ CACHES = {
         "LOCATION": "citeslab",
     }
 }
-if os.environ.get("DJANGO_CACHE_DIR"):
-    # Several server processes must share the cache, or a change in the admin would reach only the
-    # process that saved it (the public pages are cached under a version key, see citeslab/core/cache.py).
+# Several server processes must share the cache, or a change in the admin would reach only the process that
+# saved it (the public pages are cached under a version key, see citeslab/core/cache.py) and each would count
+# its own share of a rate limit. Redis serves several hosts and counts exactly; a file cache serves one host.
+if os.environ.get("DJANGO_REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["DJANGO_REDIS_URL"],
+        "KEY_PREFIX": "citeslab",
+    }
+elif os.environ.get("DJANGO_CACHE_DIR"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ["DJANGO_CACHE_DIR"],
@@ -219,6 +233,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A 403 or a 404 is an ordinary answer, not a traceback in the console; server errors stay logged.
+        "django.request": {"level": "ERROR"},
         # axes announces itself at every start at INFO; lockouts are warnings and stay visible.
         "axes": {"level": "WARNING"},
     },
@@ -318,6 +334,10 @@ RGPD_DUREE_CONSERVATION_JOURS = int(os.environ.get("DJANGO_RGPD_CONSERVATION_JOU
 # permissions too, so raw data (which names people) stays with the roles allowed to see it.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+
+# Messages and other work that is not the answer to a request go through a task queue kept in the database
+# (django-tasks, Django 6's Tasks API): `manage.py db_worker` runs them; `make run` starts one beside the server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Absolute links in e-mails (cancellation, calendar) are built from this address: no request at cron time.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")

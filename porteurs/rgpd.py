@@ -147,15 +147,15 @@ ETAPES = Declaration(
 
 def declarer() -> None:
     registre.declarer(PERSONNE, SUIVIS, ORIENTATIONS, ETAPES)
-    registre.declarer_purge(
-        Purge(libelle="fiche(s) supprimée(s) encore dans l'historique", a_purger=supprimes, executer=effacer_supprimes)
-    )
     pre_delete.connect(_avant_suppression, sender=Porteur, dispatch_uid="porteurs-rgpd-avant-suppression")
     post_delete.connect(_apres_suppression, sender=Porteur, dispatch_uid="porteurs-rgpd-apres-suppression")
     registre.declarer_donnees_publiques(
         Partenaire, ("nom", "description", "site_web"), "une structure du réseau partenaire"
     )
     registre.declarer_purge(Purge(libelle="porteur(s)", a_purger=a_anonymiser, executer=anonymiser))
+    registre.declarer_purge(
+        Purge(libelle="fiche(s) supprimée(s) encore dans l'historique", a_purger=supprimes, executer=effacer_supprimes)
+    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 
 from citeslab.core.cache import oublier_les_pages_du_processus
@@ -41,6 +42,22 @@ def _empty_cache():
     yield
     cache.clear()
     oublier_les_pages_du_processus()
+
+
+@pytest.fixture
+def executer_taches(db, monkeypatch):
+    """Run what the task queue holds, as the worker (`manage.py db_worker`) does, then return.
+
+    The worker closes connections it finds outside autocommit; inside a test's transaction that is every one.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def executer():
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0)
+
+    return executer
 
 
 @pytest.fixture

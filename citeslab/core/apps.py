@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     name = "citeslab.core"
     label = "core"
     verbose_name = "Noyau"
+    default = True
 
     def ready(self):
         from citeslab.core import audit, checks  # noqa: F401  (login signals, deploy checks)

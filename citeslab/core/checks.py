@@ -1,17 +1,37 @@
+"""Deploy checks (`manage.py check --deploy`): a production that would lose data or leak it refuses to go on."""
+
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, register
+
+JOURNALISANTS = ("console.EmailBackend", "filebased.EmailBackend")
 
 
 @register(Tags.caches, deploy=True)
 def shared_cache(app_configs, **kwargs):
-    """Public pages and the registration limit live in the cache: several workers must share it."""
-    if settings.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    """Public pages and the rate limits live in the cache: every process, on every host, must share it."""
+    if settings.CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")):
         return [
-            Warning(
-                "Le cache est propre à chaque processus (LocMemCache) : avec plusieurs processus gunicorn, "
-                "une modification faite dans l'administration n'atteindrait qu'un seul d'entre eux.",
-                hint="Définissez DJANGO_CACHE_DIR (cache fichier partagé).",
-                id="citeslab.W001",
+            Error(
+                "Le cache est propre à chaque processus : avec plusieurs processus gunicorn, une modification "
+                "faite dans l'administration n'atteindrait qu'un seul d'entre eux, et chacun compterait sa part des "
+                "limites d'envoi.",
+                hint="Définissez DJANGO_REDIS_URL (Redis, plusieurs serveurs) ou DJANGO_CACHE_DIR (un seul serveur).",
+                id="citeslab.E001",
+            )
+        ]
+    return []
+
+
+@register(deploy=True)
+def courriels_hors_du_journal(app_configs, **kwargs):
+    """The console and file backends write recipients, first names and cancellation links where logs go."""
+    if not settings.DEBUG and settings.EMAIL_BACKEND.endswith(JOURNALISANTS):
+        return [
+            Error(
+                "Les courriels aux habitants seraient écrits dans le journal du serveur (adresses, prénoms, liens "
+                "d'annulation) au lieu d'être envoyés.",
+                hint="Retirez DJANGO_EMAIL_BACKEND (SMTP par défaut) et renseignez DJANGO_EMAIL_HOST et suivants.",
+                id="citeslab.E002",
             )
         ]
     return []

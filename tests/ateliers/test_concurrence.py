@@ -27,6 +27,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 
 from ateliers import services
 from ateliers.models import Atelier, Inscription
@@ -41,6 +42,20 @@ def on_postgres(test):
     for marque in marques:
         test = marque(test)
     return test
+
+
+def worker(i):
+    """One `manage.py db_worker --batch`, without its signal handlers (they need the main thread)."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"essai-{i}",
+        excluded_queue_names=[],
+    ).run()
 
 
 REPETITIONS = 5
@@ -134,9 +149,21 @@ def test_four_simultaneous_reminder_runs_send_each_reminder_only_once():
     InscriptionFactory.create_batch(8, atelier=atelier)
 
     in_parallel(lambda i: call_command("send_workshop_reminders", stdout=io.StringIO()), 4)
+    in_parallel(worker, 3)
 
     assert len(mail.outbox) == 8
     assert sorted(m.to[0] for m in mail.outbox) == sorted(atelier.inscriptions.values_list("email", flat=True))
+
+
+@on_postgres
+def test_three_workers_at_once_send_each_queued_message_once():
+    atelier = AtelierFactory(capacite=40)
+    for i in range(30):
+        services.inscrire(atelier=atelier, prenom="Camille", nom=f"Abonnée {i}", email=f"file{i}@example.org")
+
+    in_parallel(worker, 3)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"file{i}@example.org" for i in range(30))
 
 
 def test_on_an_sqlite_file_30_simultaneous_registrations_also_confirm_exactly_10(tmp_path):

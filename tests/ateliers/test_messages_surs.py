@@ -85,11 +85,11 @@ def test_an_old_workshop_title_on_two_lines_still_gets_its_emails_out(envoyer, s
 
 
 def test_registering_for_an_old_workshop_with_a_title_on_two_lines_sends_the_confirmation(
-    django_capture_on_commit_callbacks,
+    executer_taches,
 ):
     atelier = AtelierFactory(titre=TITRE_SUR_DEUX_LIGNES)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.inscrire(atelier=atelier, prenom="Aïcha", nom="Benali", email="aicha@example.org", telephone="")
+    services.inscrire(atelier=atelier, prenom="Aïcha", nom="Benali", email="aicha@example.org", telephone="")
+    executer_taches()
     assert len(mail.outbox) == 1
 
 
@@ -204,10 +204,10 @@ def test_a_registrant_is_greeted_by_their_first_name(envoyer):
     assert html.startswith("<p>Bonjour Aïcha,</p>")
 
 
-def test_the_confirmation_subject_and_greeting_of_a_real_registration(django_capture_on_commit_callbacks):
+def test_the_confirmation_subject_and_greeting_of_a_real_registration(executer_taches):
     atelier = AtelierFactory(titre="Entreprendre au féminin")
-    with django_capture_on_commit_callbacks(execute=True):
-        services.inscrire(atelier=atelier, prenom="Aïcha", nom="Benali", email="aicha@example.org", telephone="")
+    services.inscrire(atelier=atelier, prenom="Aïcha", nom="Benali", email="aicha@example.org", telephone="")
+    executer_taches()
     (message,) = mail.outbox
     assert message.subject == "Inscription confirmée : Entreprendre au féminin"
     assert message.body.startswith("Bonjour Aïcha,\n")

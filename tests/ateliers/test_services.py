@@ -91,13 +91,11 @@ def test_inscrire_accepts_again_a_person_who_had_cancelled():
     assert inscrire(atelier, 1, email="revient@example.org").statut == Inscription.Statut.CONFIRMEE
 
 
-def test_inscrire_sends_the_confirmation_once_the_transaction_is_committed(django_capture_on_commit_callbacks):
+def test_inscrire_queues_the_confirmation_and_the_worker_sends_it(executer_taches):
     atelier = AtelierFactory(titre="Atelier Émergence du jeudi")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        inscription = inscrire(atelier, 1)
-    assert mail.outbox == []
-    for callback in callbacks:
-        callback()
+    inscription = inscrire(atelier, 1)
+    assert mail.outbox == []  # nothing is sent while the resident waits for the page
+    executer_taches()
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [inscription.email]
@@ -106,28 +104,30 @@ def test_inscrire_sends_the_confirmation_once_the_transaction_is_committed(djang
     assert message.alternatives[0].mimetype == "text/html"
 
 
-def test_inscrire_on_the_waiting_list_says_so_in_the_email(django_capture_on_commit_callbacks):
+def test_inscrire_on_the_waiting_list_says_so_in_the_email(executer_taches):
     atelier = AtelierFactory(capacite=1)
     InscriptionFactory(atelier=atelier)
-    with django_capture_on_commit_callbacks(execute=True):
-        inscrire(atelier, 1)
+    inscrire(atelier, 1)
+    executer_taches()
     assert mail.outbox[0].subject.startswith("Liste d'attente")
     assert "liste d'attente" in mail.outbox[0].body
 
 
-def test_inscrire_without_email_sends_nothing(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        inscrire(AtelierFactory(), 1, email="", telephone="06 12 34 56 78")
+def test_inscrire_without_email_sends_nothing(executer_taches):
+    inscrire(AtelierFactory(), 1, email="", telephone="06 12 34 56 78")
+    executer_taches()
     assert mail.outbox == []
 
 
-def test_annuler_frees_the_seat_and_confirms_the_first_on_the_waiting_list(django_capture_on_commit_callbacks):
+def test_annuler_frees_the_seat_and_confirms_the_first_on_the_waiting_list(executer_taches):
     atelier = AtelierFactory(capacite=1)
     confirmee = inscrire(atelier, 1)
     premier = inscrire(atelier, 2)
     second = inscrire(atelier, 3)
-    with django_capture_on_commit_callbacks(execute=True):
-        promue = services.annuler(inscription=confirmee)
+    executer_taches()
+    mail.outbox.clear()  # the three confirmations
+    promue = services.annuler(inscription=confirmee)
+    executer_taches()
     assert promue == premier
     statuts = dict(atelier.inscriptions.values_list("pk", "statut"))
     assert statuts == {
@@ -197,15 +197,15 @@ def test_a_phone_typed_in_the_admin_is_normalised_on_validation():
 
 
 def test_remplir_places_libres_confirms_as_many_waiting_people_as_seats_added(
-    django_capture_on_commit_callbacks,
+    executer_taches,
 ):
     atelier = AtelierFactory(capacite=1)
     InscriptionFactory(atelier=atelier)
     attente = InscriptionFactory.create_batch(3, atelier=atelier, statut=Inscription.Statut.ATTENTE)
     atelier.capacite = 3
     atelier.save()
-    with django_capture_on_commit_callbacks(execute=True):
-        promues = services.remplir_places_libres(atelier=atelier)
+    promues = services.remplir_places_libres(atelier=atelier)
+    executer_taches()
     assert promues == attente[:2]
     assert atelier.inscriptions.confirmees().count() == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(i.email for i in attente[:2])

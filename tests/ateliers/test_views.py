@@ -107,12 +107,10 @@ def test_a_past_workshop_no_longer_has_a_form(client):
 # Registering
 
 
-def test_registering_confirms_and_redirects_to_a_page_without_personal_data_in_the_url(
-    client, django_capture_on_commit_callbacks
-):
+def test_registering_confirms_and_redirects_to_a_page_without_personal_data_in_the_url(client, executer_taches):
     atelier = AtelierFactory(capacite=5)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = inscrire(client, atelier)
+    response = inscrire(client, atelier)
+    executer_taches()
     assert response.status_code == 302
     assert "yasmina" not in response.url.lower() and "exemple" not in response.url.lower()
     page = client.get(response.url).content.decode()
@@ -218,12 +216,10 @@ def test_the_signed_link_contains_only_the_registration_id():
     assert signatures.inscription_du_jeton(signatures.jeton(inscription)) == inscription
 
 
-def test_the_confirmation_email_contains_the_cancellation_link_and_it_works(
-    client, django_capture_on_commit_callbacks
-):
+def test_the_confirmation_email_contains_the_cancellation_link_and_it_works(client, executer_taches):
     atelier = AtelierFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        inscrire(client, atelier)
+    inscrire(client, atelier)
+    executer_taches()
     url = re.search(r"https?://[^/]+(/ateliers/inscription/\S+/annuler/)", mail.outbox[0].body).group(1)
     assert "Annuler mon inscription" in client.get(url).content.decode()
 
@@ -236,14 +232,12 @@ def test_opening_the_cancellation_link_does_not_cancel(client):
     assert inscription.statut == Inscription.Statut.CONFIRMEE
 
 
-def test_confirming_the_cancellation_frees_the_seat_and_promotes_the_waiting_list(
-    client, django_capture_on_commit_callbacks
-):
+def test_confirming_the_cancellation_frees_the_seat_and_promotes_the_waiting_list(client, executer_taches):
     atelier = AtelierFactory(capacite=1)
     inscription = InscriptionFactory(atelier=atelier)
     attente = InscriptionFactory(atelier=atelier, statut=Inscription.Statut.ATTENTE)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(cancellation_link(inscription))
+    response = client.post(cancellation_link(inscription))
+    executer_taches()
     assert "Votre inscription est annulée" in response.content.decode()
     inscription.refresh_from_db()
     attente.refresh_from_db()

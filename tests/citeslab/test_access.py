@@ -83,6 +83,8 @@ REFUSED_TO_ALL = {
     ("axes.accessattempt", "add"),
     ("axes.accesslog", "add"),
     ("axes.accessfailurelog", "add"),
+    ("django_tasks_database.dbtaskresult", "add"),  # tasks are queued by the portal, kept for the record
+    ("django_tasks_database.dbtaskresult", "delete"),
 }
 
 LOGIN = "login"  # a 302 to the admin's login page, with ?next=

@@ -93,7 +93,17 @@ def _atelier_with_registrations(n):
 
 # Each factory fills the foreign keys shown in list_display with a distinct row, so a missing
 # select_related shows up as one more query per row.
+def _taches(n):
+    from ateliers import taches
+
+    return [
+        taches.envoyer_message.enqueue(inscription.pk, "confirmation")
+        for inscription in InscriptionFactory.create_batch(n)
+    ]
+
+
 ROWS = {
+    "django_tasks_database.dbtaskresult": _taches,
     "axes.accessattempt": lambda n: _axes_rows(AccessAttempt, n),
     "axes.accesslog": lambda n: _axes_rows(AccessLog, n),
     "axes.accessfailurelog": lambda n: _axes_rows(AccessFailureLog, n),
