@@ -17,6 +17,7 @@ import io
 import random
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -242,7 +243,8 @@ class Generateur:
         self.partenaires = {p.sigle: p for p in Partenaire.objects.all()}
         self.lieux = lieux
 
-    def run(self, *, people: int) -> Bilan:
+    def run(self, *, people: int, suivi: Callable[[int], object] | None = None) -> Bilan:
+        """`suivi(n)` is told of each batch of n people written, with what hangs off them (a progress bar)."""
         self._reference()
         with transaction.atomic():
             ateliers = self._ateliers(people)
@@ -251,6 +253,8 @@ class Generateur:
                 n = min(BATCH_PEOPLE, people - done)
                 self._batch(n, ateliers)
                 done += n
+                if suivi:
+                    suivi(n)
         return self.bilan
 
     # Workshops: the two weekly "Ateliers Émergence" slots and the other themes now and then.

@@ -5,6 +5,7 @@ people); each section below turns what it needs into one `Tableau`. Aggregates o
 a note.
 """
 
+from collections.abc import Callable
 from decimal import Decimal
 from functools import cached_property
 
@@ -421,10 +422,12 @@ SECTIONS = [
 ]
 
 
-def construire_bilan(annee: int) -> Bilan:
+def construire_bilan(annee: int, tableau_fait: Callable[[], object] | None = None) -> Bilan:
+    """`tableau_fait()` is called after each table of SECTIONS (the export command's progress bar)."""
     statistiques = Statistiques(annee)
-    return Bilan(
-        annee=annee,
-        conventions=conventions_couvrant(annee),
-        tableaux=[section(statistiques) for section in SECTIONS],
-    )
+    tableaux = []
+    for section in SECTIONS:
+        tableaux.append(section(statistiques))
+        if tableau_fait:
+            tableau_fait()
+    return Bilan(annee=annee, conventions=conventions_couvrant(annee), tableaux=tableaux)

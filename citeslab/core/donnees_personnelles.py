@@ -8,6 +8,8 @@ AppConfig.ready(); a test fails when a field that looks personal is in no declar
 
 import datetime
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,9 +29,31 @@ def duree_conservation() -> datetime.timedelta:
     return datetime.timedelta(days=settings.RGPD_DUREE_CONSERVATION_JOURS)
 
 
+# Who hears of each batch done (the purge command's progress bar), while inside suivre_les_lots().
+_suivi_des_lots: ContextVar[Callable[[int, int], None] | None] = ContextVar("suivi_des_lots", default=None)
+
+
+@contextmanager
+def suivre_les_lots(suivi: Callable[[int, int], None]):
+    """While inside, par_lots() tells `suivi(rows done, rows in all)` before the first batch and after each one.
+
+    The purges report their progress this way without a parameter of their own: what they do stays the same.
+    """
+    jeton = _suivi_des_lots.set(suivi)
+    try:
+        yield
+    finally:
+        _suivi_des_lots.reset(jeton)
+
+
 def par_lots(pks: list) -> Iterable[list]:
+    suivi = _suivi_des_lots.get()
+    if suivi:
+        suivi(0, len(pks))
     for start in range(0, len(pks), LOT):
         yield pks[start : start + LOT]
+        if suivi:
+            suivi(min(start + LOT, len(pks)), len(pks))
 
 
 def valeurs(obj, exclude=()) -> dict:

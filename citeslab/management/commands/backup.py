@@ -4,7 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from citeslab.backup import sauvegarder
+from citeslab.backup import SAUVEGARDE, sauvegarder
+from citeslab.core.progression import progression
 
 
 class Command(BaseCommand):
@@ -17,5 +18,7 @@ class Command(BaseCommand):
         if not output:
             ext = "dump" if connection.vendor == "postgresql" else "sqlite3"
             output = Path("backups") / f"citeslab-{datetime.datetime.now():%Y%m%d-%H%M%S}.{ext}"
-        path = sauvegarder(Path(output))
+        description, unite = SAUVEGARDE.get(connection.vendor, ("sauvegarde", ""))
+        with progression(None, description, self.stderr, unite=unite) as barre:  # on a terminal only
+            path = sauvegarder(Path(output), barre)
         self.stdout.write(self.style.SUCCESS(f"Sauvegarde écrite : {path} ({path.stat().st_size} octets)"))

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from citeslab.bilan.fichiers import FORMATS_BILAN, ecrire_bilan, nom_fichier_bilan
-from citeslab.bilan.sections import construire_bilan
+from citeslab.bilan.sections import SECTIONS, construire_bilan
+from citeslab.core.progression import progression
 
 
 class Command(BaseCommand):
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         if not 1900 <= year <= 9999:
             raise CommandError(f"Année invalide : {year}.")
         chemin = output or nom_fichier_bilan(year, format)
+        # The tables are the work (their queries); the file is written from them in a fraction of a second.
+        with progression(len(SECTIONS), f"tableaux du bilan {year}", self.stderr) as barre:
+            bilan = construire_bilan(year, tableau_fait=barre.update)
         with open(chemin, "wb") as sortie:
-            ecrire_bilan(construire_bilan(year), format, sortie)
+            ecrire_bilan(bilan, format, sortie)
         self.stdout.write(self.style.SUCCESS(f"Bilan {year} écrit dans {chemin}."))

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from citeslab.core.progression import progression
 from citeslab.generation import Generateur
 from porteurs.models import Porteur
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
             self.stdout.write("La base contient déjà des porteurs de projet : aucune activité générée.")
             return
         start = time.monotonic()
-        bilan = Generateur(seed=seed).run(people=people)
+        # On a terminal only, on stderr: under cron the summary below stays the only output.
+        with progression(people, "porteurs générés", self.stderr, unite="porteurs") as barre:
+            bilan = Generateur(seed=seed).run(people=people, suivi=barre.update)
         duree = time.monotonic() - start
         # Counts and shares only: never a name or a number of the generated people.
         total = bilan.porteurs or 1

@@ -1,8 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
-from citeslab.backup import restaurer
+from citeslab.backup import RESTAURATION, restaurer
+from citeslab.core.progression import progression
 
 
 class Command(BaseCommand):
@@ -18,5 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier introuvable : {path}")
         if not yes and input(f"Remplacer toute la base par {path} ? Tapez « oui » : ").strip().lower() != "oui":
             raise CommandError("Restauration annulée.")
-        restaurer(path)
+        description, unite = RESTAURATION.get(connection.vendor, ("restauration", ""))
+        with progression(None, description, self.stderr, unite=unite) as barre:  # on a terminal only
+            restaurer(path, barre)
         self.stdout.write(self.style.SUCCESS(f"Base restaurée depuis {path}."))

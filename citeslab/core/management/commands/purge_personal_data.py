@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from citeslab.core.donnees_personnelles import registre
+from citeslab.core.donnees_personnelles import registre, suivre_les_lots
+from citeslab.core.progression import progression
 
 
 def _en_toutes_lettres(comptes: list[str]) -> str:
@@ -22,7 +23,9 @@ class Command(BaseCommand):
         # The dry run is the real run, rolled back: it announces exactly what the run will do (each purge sees
         # what the previous one left, as the registrations of people just anonymised).
         with transaction.atomic():
-            comptes = [f"{purge.executer(purge.a_purger())} {purge.libelle}" for purge in registre.purges]
+            comptes = [
+                f"{self._executer(purge, i, dry_run)} {purge.libelle}" for i, purge in enumerate(registre.purges, 1)
+            ]
             if dry_run:
                 transaction.set_rollback(True)
         # Counts only: a purge log must not name the people it protects.
@@ -30,3 +33,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Simulation : {_en_toutes_lettres(comptes)} seraient anonymisés. Rien n'a été modifié.")
         else:
             self.stdout.write(self.style.SUCCESS(f"{_en_toutes_lettres(comptes)} anonymisés."))
+
+    def _executer(self, purge, i, dry_run) -> int:
+        """One purge, with its bar on a terminal: the rows it found, then each batch of them erased."""
+        etape = f"{'simulation' if dry_run else 'anonymisation'} {i}/{len(registre.purges)}, {purge.libelle}"
+        with progression(None, etape, self.stderr) as barre, suivre_les_lots(barre.placer):
+            n = purge.executer(purge.a_purger())
+            barre.placer(n, n)  # also for a purge that does not work by par_lots()
+        return n
