@@ -76,8 +76,20 @@ def _executer_en_suivant(commande: list[str], env, avance, barre) -> None:
 
 
 def sauvegarder(destination: Path, barre=None) -> Path:
+    """Write a backup readable by its owner only: the file 0600 from its first byte, in a 0700 folder."""
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.parent.chmod(0o700)
+    umask = os.umask(0o077)  # pg_dump and sqlite3 create the file: it is never readable by others, even briefly
+    try:
+        _sauvegarder(destination, barre)
+    finally:
+        os.umask(umask)
+    destination.chmod(0o600)
+    return destination
+
+
+def _sauvegarder(destination: Path, barre) -> None:
     if connection.vendor == "postgresql":
         args, env, name = _pg_args_env()
         commande = [_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(destination), name]
@@ -96,7 +108,6 @@ def sauvegarder(destination: Path, barre=None) -> Path:
             target.close()
     else:
         raise NotImplementedError(connection.vendor)
-    return destination
 
 
 def restaurer(source: Path, barre=None) -> None:

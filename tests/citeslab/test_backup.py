@@ -1,4 +1,5 @@
 import io
+import stat
 
 import pytest
 from django.core.management import call_command
@@ -29,3 +30,13 @@ def test_backup_then_restore_finds_every_row_again(tmp_path):
 
     call_command("restore", str(dump), yes=True, stdout=io.StringIO())
     assert _rows() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    """It holds every resident's personal data: no other local user may read it, nor list the folder."""
+    PorteurFactory()
+    dump = tmp_path / "sauvegardes" / "citeslab.dump"
+    call_command("backup", output=str(dump), stdout=io.StringIO())
+    assert stat.S_IMODE(dump.stat().st_mode) == 0o600
+    assert stat.S_IMODE(dump.parent.stat().st_mode) == 0o700
