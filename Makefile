@@ -23,6 +23,7 @@ install-dev: install
 # and the task worker beside it (messages to residents), stopped with the server.
 run: export DJANGO_DEBUG ?= 1
 run: export DJANGO_SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export DJANGO_CACHE_DIR ?= $(CURDIR)/.cache
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_carcassonne
@@ -45,7 +46,7 @@ test: lint
 	$(VENV)/bin/pytest -q
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-*
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-* .cache
 
 # Benchmarks beside their floors (see bench/README.md); BENCH_PEOPLE=100000 for the network's scale.
 bench: install

@@ -20,8 +20,9 @@ import xlsxwriter
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.http import FileResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.urls import reverse
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
@@ -39,6 +40,7 @@ from citeslab.core.imports import (
     duree_lisible,
     duree_max,
 )
+from citeslab.core.imports_en_file import lire_etat, mettre_en_file
 
 CHUNK_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -373,19 +375,42 @@ class StreamingImportExportMixin(StreamingExportMixin, ImportExportMixin):
                 f"{duree_lisible(duree_max())}. Vérifiez la liste, puis importez de nouveau le fichier si besoin.",
             )
         input_format, donnees = fichier
-        try:
-            dataset = input_format.create_dataset(donnees)
-        except FichierRefuse as exc:
-            return self._retour_a_l_import(request, str(exc))
-        # The preview had no error; one now means the database changed since: then nothing is written.
-        result = self.process_dataset(dataset, confirm_form, request, rollback_on_validation_errors=True, **kwargs)
-        if result.has_errors() or result.has_validation_errors():
-            return self._retour_a_l_import(
-                request,
-                f"Rien n'a été importé{NBSP}: le fichier ne passe plus les contrôles de l'aperçu (une fiche ou une "
-                "liste de choix a changé entre-temps). Importez-le de nouveau pour voir les lignes en cause.",
-            )
-        return self.process_result(result, request)
+        # Thousands of rows take a minute: the worker imports them, this page follows (imports_en_file).
+        travail = mettre_en_file(
+            modele=self.model,
+            resource_class=self.choose_import_resource_class(confirm_form, request),
+            format_class=type(input_format),
+            donnees=donnees,
+            utilisateur=request.user,
+        )
+        return HttpResponseRedirect(reverse("admin:{}_{}_import_suivi".format(*self.get_model_info()), args=[travail]))
+
+    def get_urls(self):
+        suivi = path(
+            "import/suivi/<str:travail>/",
+            self.admin_site.admin_view(self.suivi_import),
+            name="{}_{}_import_suivi".format(*self.get_model_info()),
+        )
+        return [suivi, *super().get_urls()]
+
+    def suivi_import(self, request, travail):
+        """How far the queued import is; the page reloads itself until it is done. Its launcher's only."""
+        etat = lire_etat(travail)
+        if not self.has_import_permission(request) or etat is None or etat.utilisateur != request.user.pk:
+            raise Http404("Cet import n'existe pas, ou son suivi a expiré.")
+        info = self.get_model_info()
+        return TemplateResponse(
+            request,
+            "admin/import_export/suivi.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Import de {self.model._meta.verbose_name_plural}",
+                "opts": self.model._meta,
+                "etat": etat,
+                "liste": reverse("admin:{}_{}_changelist".format(*info)),
+                "import": reverse("admin:{}_{}_import".format(*info)),
+            },
+        )
 
     def _fichier_confirme(self, request, confirm_form):
         """(format, content) of the preview being confirmed, taken out of the cache; None if there is none."""

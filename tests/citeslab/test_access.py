@@ -231,6 +231,9 @@ def expected(route: Route, role):
         return 302  # to the change page, which applies the permission
     if route.view in POST_ONLY:
         return 405
+    if route.view == "import_suivi":
+        # The page of a queued import: its id is unknown to anyone but who launched it, staff or not.
+        return 404
     if route.view == "creer_porteur":
         # ateliers: a person's record from a registration needs both rights
         return 200 if _may(perms, route.model, ("change",)) and _may(perms, "porteurs.porteur", ("add",)) else 403

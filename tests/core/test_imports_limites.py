@@ -216,12 +216,13 @@ def test_a_file_that_is_not_a_workbook_gets_a_french_message(chef_client, grazai
     assert Porteur.objects.count() == 0
 
 
-def test_an_ordinary_workbook_still_previews_and_imports(chef_client, grazailles):
+def test_an_ordinary_workbook_still_previews_and_imports(chef_client, grazailles, executer_taches):
     apercu = _apercu(chef_client, _classeur(), "xlsx")
     assert apercu.status_code == 200
     confirmation = apercu.context["confirm_form"]
     reponse = chef_client.post(CONFIRMATION, confirmation.initial)
     assert reponse.status_code == 302
+    executer_taches()
     assert Porteur.objects.get(nom="Bénézech").date_naissance.isoformat() == "1990-05-17"
     assert Porteur.objects.count() == 2
 
@@ -243,9 +244,10 @@ def _message(client, reponse) -> str:
     return " ".join(str(m) for m in suite.context["messages"])
 
 
-def test_confirming_twice_imports_once_and_says_so(chef_client, grazailles):
+def test_confirming_twice_imports_once_and_says_so(chef_client, grazailles, executer_taches):
     confirmation = _apercu(chef_client, _csv(LIGNES)).context["confirm_form"].initial
     assert chef_client.post(CONFIRMATION, confirmation).status_code == 302
+    executer_taches()
     assert Porteur.objects.count() == 2
     message = _message(chef_client, chef_client.post(CONFIRMATION, confirmation))
     assert "déjà été confirmé" in message
@@ -274,11 +276,12 @@ def test_a_tampered_confirmation_is_refused_in_french(chef_client, grazailles, c
     assert Porteur.objects.count() == 0
 
 
-def test_a_file_that_no_longer_passes_at_confirmation_imports_nothing(chef_client, grazailles):
+def test_a_file_that_no_longer_passes_at_confirmation_imports_nothing(chef_client, grazailles, executer_taches):
     confirmation = _apercu(chef_client, _csv(LIGNES)).context["confirm_form"].initial
     grazailles.delete()  # Hélène's quartier disappears between the preview and the confirmation
-    message = _message(chef_client, chef_client.post(CONFIRMATION, confirmation))
-    assert "Rien n'a été importé" in message
+    suivi = chef_client.post(CONFIRMATION, confirmation)["Location"]
+    executer_taches()
+    assert "Rien n'a été importé" in chef_client.get(suivi).content.decode().replace("&#x27;", "'")
     assert Porteur.objects.count() == 0
 
 
@@ -361,11 +364,12 @@ def test_an_abandoned_preview_leaves_no_file_and_expires_after_an_hour(
     assert Porteur.objects.count() == 0
 
 
-def test_a_confirmed_import_leaves_no_file_and_no_entry(chef_client, grazailles, cache_temoin):
+def test_a_confirmed_import_leaves_no_file_and_no_entry(chef_client, grazailles, cache_temoin, executer_taches):
     depuis = time.time() - 1
     marqueur = _marqueur()
     confirmation = _apercu(chef_client, _csv(_lignes_marquees(marqueur))).context["confirm_form"].initial
     assert chef_client.post(CONFIRMATION, confirmation).status_code == 302
+    executer_taches()
     assert Porteur.objects.filter(nom=marqueur).exists()
     assert _fichiers_contenant(marqueur, depuis) == []
     assert _copies_en_cache(cache_temoin, marqueur) == []

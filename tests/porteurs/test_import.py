@@ -108,7 +108,7 @@ def test_phone_numbers_are_checked_per_row(grazailles):
     assert Porteur.objects.count() == 0
 
 
-def test_admin_import_previews_then_confirms(chef_client, grazailles):
+def test_admin_import_previews_then_confirms(chef_client, grazailles, executer_taches):
     fichier = SimpleUploadedFile("porteurs.csv", _csv(LIGNES, ";", "cp1252"), content_type="text/csv")
     apercu = chef_client.post(
         "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
@@ -120,7 +120,23 @@ def test_admin_import_previews_then_confirms(chef_client, grazailles):
     confirmation = apercu.context["confirm_form"]
     reponse = chef_client.post("/admin/porteurs/porteur/process_import/", confirmation.initial)
     assert reponse.status_code == 302
+    # The worker imports; the page of the import follows it, then says what it did.
+    assert "file d'attente" in chef_client.get(reponse["Location"]).content.decode().replace("&#x27;", "'")
+    executer_taches()
     assert Porteur.objects.count() == 2
+    assert "2 fiches créées" in chef_client.get(reponse["Location"]).content.decode()
+
+
+def test_the_page_of_an_import_is_its_launcher_s_only(chef_client, grazailles, client, django_user_model):
+    fichier = SimpleUploadedFile("porteurs.csv", _csv(LIGNES, ";", "cp1252"), content_type="text/csv")
+    apercu = chef_client.post(
+        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
+    )
+    suivi = chef_client.post("/admin/porteurs/porteur/process_import/", apercu.context["confirm_form"].initial)
+    autre = django_user_model.objects.create_superuser("autre", password="x" * 20)
+    client.force_login(autre)
+    assert client.get(suivi["Location"]).status_code == 404
+    assert client.get("/admin/porteurs/porteur/import/suivi/pas-un-identifiant/").status_code == 404
 
 
 def test_admin_import_shows_row_errors_and_no_confirm_button(chef_client, grazailles):
@@ -131,3 +147,18 @@ def test_admin_import_shows_row_errors_and_no_confirm_button(chef_client, grazai
     assert "n'est pas une date au format jj/mm/aaaa" in apercu.content.decode().replace("&#x27;", "'")
     assert apercu.context.get("confirm_form") is None
     assert Porteur.objects.count() == 0
+
+
+def test_people_imported_by_the_worker_are_recorded_under_who_imported_them(
+    chef_client, chef, grazailles, executer_taches
+):
+    from django.contrib.admin.models import LogEntry
+
+    fichier = SimpleUploadedFile("porteurs.csv", _csv(LIGNES, ";", "cp1252"), content_type="text/csv")
+    apercu = chef_client.post(
+        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
+    )
+    chef_client.post("/admin/porteurs/porteur/process_import/", apercu.context["confirm_form"].initial)
+    executer_taches()
+    assert {h.history_user for h in Porteur.history.all()} == {chef}
+    assert LogEntry.objects.filter(user=chef).count() == 2
