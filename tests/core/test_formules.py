@@ -75,8 +75,12 @@ def _rendre_hostile() -> set[str]:
             for champ in champs:
                 valeur = HOSTILES[n % len(HOSTILES)]
                 n += 1
-                # A unique column needs one value per row; the suffix keeps the hostile start.
-                valeurs[champ.name] = f"{valeur} {pk}" if champ.unique else valeur
+                # A unique column needs one value per row; the suffix keeps the hostile start. PostgreSQL holds
+                # each column to its length (a postcode has 5 characters): the start is what a spreadsheet reads.
+                suffixe = f" {pk}" if champ.unique else ""
+                if champ.max_length:
+                    valeur = valeur[: champ.max_length - len(suffixe)]
+                valeurs[champ.name] = valeur + suffixe
                 touches.add(f"{model._meta.label_lower}.{champ.name}")
             model.objects.filter(pk=pk).update(**valeurs)
     return touches
