@@ -9,10 +9,11 @@ DEMO_PEOPLE ?= 300
 
 .PHONY: run test install install-dev lint bench backup restore clean
 
+# PYTHONWARNINGS reaches the build backend: setuptools' notes on editable installs are not the newcomer's concern.
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install -q -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -24,6 +24,7 @@ class Command(BaseCommand):
                 "Les comptes de démonstration ne sont créés qu'avec DJANGO_DEBUG=1, jamais en production."
             )
         User = get_user_model()
+        crees = 0
         for username, password, group, superuser in DEMO_ACCOUNTS:
             if User.objects.filter(username=username).exists():
                 continue
@@ -32,8 +33,10 @@ class Command(BaseCommand):
             user.save()
             if group:
                 user.groups.add(Group.objects.get(name=group))
-            self.stdout.write(self.style.SUCCESS(f"Compte de démonstration créé : {username} / {password}"))
+            crees += 1
+        # One line, whether the accounts were just created or already there: what a newcomer types to log in.
+        comptes = ", ".join(f"{username} / {password}" for username, password, _, _ in DEMO_ACCOUNTS)
         self.stdout.write(
-            "Comptes de démonstration : chef / demo-chef-de-projet, agglo / demo-agglo-bilan, "
-            f"admin / demo-administrateur (http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/)"
+            self.style.SUCCESS(f"Comptes de démonstration{' créés' if crees else ''} : {comptes} ")
+            + f"(http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/)"
         )
