@@ -277,8 +277,11 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
         for suivi in formset.deleted_objects:
             suivi.delete()
         formset.save_m2m()
-        touches = [s for s in suivis if s in formset.new_objects or "relance_le" in _changed(formset, s)]
-        appliquer_relance_des_suivis(porteur=form.instance, suivis=touches)
+        if formset.deleted_objects or any("relance_le" in champs for _, champs in formset.changed_objects):
+            services.recalculer_relances(porteur_pks=[form.instance.pk])
+            form.instance.refresh_from_db(fields=["relance_le"])
+        else:
+            appliquer_relance_des_suivis(porteur=form.instance, suivis=formset.new_objects)
 
     @admin.action(description="Passer à l'étape…", permissions=["change"])
     def passer_a_l_etape(self, request, queryset):
@@ -358,13 +361,6 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
         )
 
 
-def _changed(formset, instance):
-    for changed, fields in formset.changed_objects:
-        if changed is instance:
-            return fields
-    return []
-
-
 @admin.register(Suivi)
 class SuiviAdmin(StreamingExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [SuiviResource]
@@ -389,8 +385,20 @@ class SuiviAdmin(StreamingExportMixin, HistoriqueAdmin, LargeTableAdmin):
         if not change:
             obj.auteur = request.user
         super().save_model(request, obj, form, change)
-        if not change or "relance_le" in form.changed_data:
+        if not change:
             services.reporter_relance(porteur=obj.porteur, suivi=obj)
+        elif {"relance_le", "date", "porteur"} & set(form.changed_data):
+            anciens = [form.initial.get("porteur")] if "porteur" in form.changed_data else []
+            services.recalculer_relances(porteur_pks=[obj.porteur_id, *anciens])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.recalculer_relances(porteur_pks=[obj.porteur_id])
+
+    def delete_queryset(self, request, queryset):
+        porteurs = set(queryset.values_list("porteur_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.recalculer_relances(porteur_pks=porteurs)
 
 
 @admin.register(ChangementEtape)

@@ -86,6 +86,18 @@ def reporter_relance(*, porteur: Porteur, suivi: Suivi) -> None:
     porteur.relance_le = suivi.relance_le
 
 
+def recalculer_relances(*, porteur_pks) -> None:
+    """After follow-ups are edited or deleted: each person's call-back is their latest remaining follow-up's.
+
+    A deleted follow-up must not leave its call-back behind, nor an edited older one override the latest.
+    One UPDATE for all the people, whatever their number.
+    """
+    derniere = Suivi.objects.filter(porteur=models.OuterRef("pk")).order_by("-date", "-cree_le", "-pk")
+    Porteur.objects.filter(pk__in=list(porteur_pks)).update(
+        relance_le=models.Subquery(derniere.values("relance_le")[:1]), modifie_le=timezone.now()
+    )
+
+
 @transaction.atomic
 def relancer_si_deja_venu(*, prenom: str, nom: str, telephone: str = "", email: str = "") -> Porteur | None:
     """The person who already left these details recently gets their call-back brought forward to today.
