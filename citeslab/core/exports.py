@@ -28,6 +28,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 
 from citeslab.core import audit
 from citeslab.core.formats import NBSP
@@ -304,6 +305,13 @@ def reponse_export(queryset, cols, fmt: str, nom: str, titre="Export"):
     return FileResponse(fichier, as_attachment=True, filename=filename, content_type=CONTENT_TYPES[fmt])
 
 
+class FormulaireExport(SelectableFieldsExportForm):
+    """import-export's export form, with the static script that makes "select all" work under the CSP."""
+
+    class Media:
+        js = ["core/export.js"]
+
+
 class StreamingExportMixin(ExportMixin):
     """import_export's ExportMixin (same buttons, form and resources) whose export streams.
 
@@ -312,6 +320,7 @@ class StreamingExportMixin(ExportMixin):
     """
 
     export_formats = [base_formats.CSV, base_formats.XLSX, base_formats.ODS]
+    export_form_class = FormulaireExport
 
     def has_export_permission(self, request):
         return self.has_view_permission(request) and super().has_export_permission(request)
