@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from ateliers.views import CalendrierView
 from citeslab import views
-from citeslab.security import DeuxFacteursView, healthz
+from citeslab.security import CodesDeSecoursView, DeuxFacteursView, healthz
 
 admin.site.site_header = "CitésLab Carcassonne — administration"
 admin.site.site_title = "CitésLab Carcassonne"
@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("permanences.urls")),
     path("", include("porteurs.urls")),
     path("compte/double-authentification/", DeuxFacteursView.as_view(), name="deux_facteurs"),
+    path("compte/codes-de-secours/", CodesDeSecoursView.as_view(), name="codes_de_secours"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),

@@ -47,6 +47,17 @@ def export(request, quoi: str, format: str, lignes: int | None = None):
     )
 
 
+def securite(request, evenement: str, compte) -> None:
+    """A change to how a staff account logs in (second factor, backup codes): who, for which account."""
+    logger.info(
+        "%s : compte=%s par=%s adresse=%s",
+        evenement,
+        compte.get_username(),
+        request.user.get_username(),
+        _adresse(request),
+    )
+
+
 def anonymisation(request, identifiants):
     """An erasure at a person's request: who did it, and the internal numbers of the rows it emptied.
 

@@ -53,7 +53,7 @@ KWARGS = {
 }
 
 # Pages outside the admin for any logged-in staff member (the login redirect for anonymous users).
-STAFF = {"deux_facteurs"}
+STAFF = {"deux_facteurs", "codes_de_secours"}
 
 # Admin views that need one model permission, by the suffix of their URL name.
 MODEL_VIEWS = {

@@ -102,7 +102,14 @@ def _taches(n):
     ]
 
 
+def _codes_de_secours(n):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    return [StaticDevice.objects.create(user=UserFactory(), name="Codes de secours") for _ in range(n)]
+
+
 ROWS = {
+    "otp_static.staticdevice": _codes_de_secours,
     "django_tasks_database.dbtaskresult": _taches,
     "axes.accessattempt": lambda n: _axes_rows(AccessAttempt, n),
     "axes.accesslog": lambda n: _axes_rows(AccessLog, n),
