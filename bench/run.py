@@ -1,10 +1,12 @@
 """`make bench`: measure the portal beside its floors, in the same run, and rewrite bench/README.md.
 
 Quick pass by default (BENCH_PEOPLE=2000, 5 s of load, 3 runs); `BENCH_PEOPLE=100000 make bench` for the
-scale of the national network. It creates a scratch PostgreSQL database, starts gunicorn and wrk itself,
-and stops everything it started, whatever happens.
+scale of the national network. It creates a scratch PostgreSQL database, empties its own Redis database (the
+shared cache, as in production), starts gunicorn, the task worker (`db_worker`) and wrk itself, and stops
+everything it started and empties that Redis database again, whatever happens.
 """
 
+import collections
 import contextlib
 import datetime
 import json
@@ -35,10 +37,18 @@ DBNAME = os.environ.get("BENCH_DB", "citeslab_bench")
 DATABASE_URL = f"{PG}/{DBNAME}"
 # BENCH_REUSE_DB=1: measure an existing database (BENCH_DB) as it is, neither generated nor dropped.
 REUSE = os.environ.get("BENCH_REUSE_DB") == "1"
+# The shared cache is Redis, as in production: a Redis database of its own, emptied at the start and the end.
+# (tests/deux_serveurs uses db 7; pick another number with BENCH_REDIS_DB if 11 is taken.)
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "11"))
+REDIS_URL = f"{REDIS}/{REDIS_DB}"
+# The messages the task worker sends, one file per message (Django's file e-mail backend), counted per run.
+MAIL_DIR = tempfile.mkdtemp(prefix="citeslab-bench-mail-")
 GUNICORN_ARGS = ["--workers", "2", "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"]
 
 ENV = {
-    **os.environ,
+    # The caller's DJANGO_* settings (a DJANGO_DEBUG=1 or a DJANGO_CACHE_DIR left in a shell) stay out.
+    **{name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")},
     "DATABASE_URL": DATABASE_URL,
     "DJANGO_SETTINGS_MODULE": "bench.settings",
     "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
@@ -47,11 +57,13 @@ ENV = {
     "DJANGO_REQUIRE_2FA": "0",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "PYTHONPATH": str(ROOT),
-    # As production runs it: hashed static files collected beforehand, a cache shared by the workers.
+    # As production runs it: hashed static files collected beforehand, Redis as the cache shared by the workers.
     "DJANGO_STATIC_MANIFEST": "1",
-    "DJANGO_CACHE_DIR": tempfile.mkdtemp(prefix="citeslab-bench-cache-"),
-    # Registration e-mails are built (the cost stays in the figure) but go nowhere, and never to a log.
-    "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    "DJANGO_REDIS_URL": REDIS_URL,
+    # Registration e-mails are sent by the task worker, to files in a temporary folder (never to a log), and
+    # counted after each run: every registration's message once.
+    "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+    "DJANGO_EMAIL_FILE_PATH": MAIL_DIR,
     "DJANGO_LOG_LEVEL": "WARNING",
 }
 ANNEE_BILAN = datetime.date.today().year - 1  # the last full year, the one /bilan/ opens
@@ -88,6 +100,7 @@ def record(what, values, unit, floor_name=None, floor_values=None, ratio=None, b
         row["floor"] = f"{floor_name}: {fmt(floor_values, unit, digits)}"
         row["ratio"] = f"{ratio:.2f}" if ratio is not None else "—"
     results.append(row)
+    charges.append(os.getloadavg()[0])
     log(f"{what}: {row['value']} (floor {row['floor']}, ratio {row['ratio']}) {bar}")
     return row
 
@@ -96,6 +109,12 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Adresse(str):
+    """The base URL of a server started here, and the process group whose CPU time it spends."""
+
+    pgid: int
 
 
 @contextlib.contextmanager
@@ -119,11 +138,174 @@ def gunicorn(app, ready="/bench/trivial/"):
         for _ in range(20):
             with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=5):
                 pass
-        yield f"http://127.0.0.1:{port}"
+        base = Adresse(f"http://127.0.0.1:{port}")
+        base.pgid = proc.pid  # start_new_session: the master's pid is the group's id
+        yield base
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+@contextlib.contextmanager
+def db_worker():
+    """The task worker as production runs it beside gunicorn (same settings); stopped at the end, always."""
+    journal = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(
+        [PY, "manage.py", "db_worker", "--no-reload", "--interval", "0.2"],
+        cwd=ROOT,
+        env=ENV,
+        stdout=journal,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def sortie():
+        journal.seek(0)
+        return journal.read()[-3000:]
+
+    proc.sortie = sortie
+    try:
+        yield proc
+    finally:
+        # SIGTERM: the worker finishes the message it is sending, then exits.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+        journal.close()
+
+
+def redis_client():
+    import redis
+
+    return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=10)
+
+
+def vider_redis():
+    client = redis_client()
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
+TASKS_TABLE = "django_tasks_database_dbtaskresult"  # django-tasks-db's DBTaskResult
+
+
+def file_des_taches():
+    """How many tasks of the queue are in each status (READY, RUNNING, SUCCESSFUL, FAILED)."""
+    out = sh("psql", DATABASE_URL, "-tAc", f"SELECT status, count(*) FROM {TASKS_TABLE} GROUP BY status", capture=True)
+    return collections.Counter({status: int(n) for status, n in (line.split("|") for line in out.stdout.split())})
+
+
+QUEUE_STALL = 30  # seconds without a task finished: the worker is stuck, stop waiting
+QUEUE_MAX = 300  # seconds, whatever happens
+
+
+def attendre_la_file_vide(worker):
+    """Seconds until no task is READY or RUNNING (the worker has sent everything); None if it did not come."""
+    start = last_progress = time.perf_counter()
+    done = -1
+    while True:
+        if worker.poll() is not None:
+            raise RuntimeError(f"db_worker s'est arrêté (code {worker.returncode}) :\n{worker.sortie()}")
+        statuts = file_des_taches()
+        now = time.perf_counter()
+        if not statuts["READY"] and not statuts["RUNNING"]:
+            return now - start
+        if statuts["SUCCESSFUL"] + statuts["FAILED"] > done:
+            done, last_progress = statuts["SUCCESSFUL"] + statuts["FAILED"], now
+        if now - last_progress > QUEUE_STALL or now - start > QUEUE_MAX:
+            log(f"file des tâches pas vide après {now - start:.0f} s : {dict(statuts)}\n{worker.sortie()}")
+            return None
+        time.sleep(0.2)
+
+
+def vider_les_courriels():
+    for fichier in Path(MAIL_DIR).iterdir():
+        fichier.unlink()
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+charges = []  # the machine's load average (1 min) at each measurement, for the README
+
+
+def _cpu_de(pid):
+    """utime + stime of a process, in seconds (Linux /proc); None if it has gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            champs = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(champs[11]) + int(champs[12])) / TICK
+
+
+def _groupe(pgid):
+    pids = []
+    for nom in os.listdir("/proc"):
+        if nom.isdigit():
+            with contextlib.suppress(OSError):
+                if os.getpgid(int(nom)) == pgid:
+                    pids.append(int(nom))
+    return pids
+
+
+def _backends():
+    """PostgreSQL's server processes connected to the bench database (gunicorn's and the worker's)."""
+    out = sh(
+        "psql", f"{PG}/postgres", "-tAc", f"SELECT pid FROM pg_stat_activity WHERE datname = '{DBNAME}'", capture=True
+    )
+    return [int(pid) for pid in out.stdout.split()]
+
+
+def _redis_cpu():
+    client = redis_client()
+    try:
+        info = client.info("cpu")
+    finally:
+        client.close()
+    return info["used_cpu_user"] + info["used_cpu_sys"]
+
+
+class CPU:
+    """CPU seconds spent by the processes behind a figure between `debut()` and `fin()`, by family.
+
+    Requests/s on a machine shared with other work depend on how much of the 2 cores the run gets; the CPU time
+    each request costs depends much less on it. Families: the gunicorn and db_worker process groups, the
+    PostgreSQL backends connected to the bench database (a backend that appears meanwhile counts from 0), and the
+    Redis server (all of it: other users of the same server count too).
+    """
+
+    def __init__(self, **groupes):
+        self.groupes = groupes  # family -> process group id
+
+    def _releve(self):
+        pids = {nom: _groupe(pgid) for nom, pgid in self.groupes.items()}
+        pids["postgres"] = _backends()
+        releve = {nom: {pid: _cpu_de(pid) for pid in liste} for nom, liste in pids.items()}
+        releve["redis"] = {0: _redis_cpu()}
+        return releve
+
+    def debut(self):
+        charges.append(os.getloadavg()[0])
+        self._avant = self._releve()
+
+    def fin(self):
+        apres = self._releve()
+        ecarts = {}
+        for nom, pids in apres.items():
+            avant = self._avant.get(nom, {})
+            ecarts[nom] = sum(t - (avant.get(pid) or 0) for pid, t in pids.items() if t is not None)
+        return ecarts
+
+
+def ms_par(ecarts, n, familles):
+    return 1000 * sum(ecarts[f] for f in familles) / max(n, 1)
 
 
 WRK_LATENCY = re.compile(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -161,7 +343,7 @@ def wrk(url, *, script=None, duration=DURATION):
         errors += sum(int(x) for x in m.groups())
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(m.group(1))
-    return rps, p99, errors
+    return rps, p99, errors, int(re.search(r"(\d+) requests in", out).group(1))
 
 
 def prepare_database():
@@ -185,15 +367,30 @@ def prepare_database():
 
 
 def bench_pages():
+    """Public pages beside the trivial Django view, served from the shared cache (Redis).
+
+    The runs alternate (trivial view, `/`, `/permanences/`, then again): on a machine whose load changes from
+    one minute to the next, each page's run sits beside a floor run, not a minute after all of them.
+    """
     floors = {}
     with gunicorn("bench.hello_wsgi:application", ready="/") as base:
         floors["wsgi"] = [wrk(base + "/") for _ in range(RUNS)]
+    chemins = ["/bench/trivial/", "/", "/permanences/"]
+    mesures = {chemin: [] for chemin in chemins}
+    cpu_ms = {chemin: [] for chemin in chemins}
     with gunicorn("citeslab.wsgi:application") as base:
-        floors["django"] = [wrk(base + "/bench/trivial/") for _ in range(RUNS)]
-        for path in ["/", "/permanences/"]:
+        cpu = CPU(gunicorn=base.pgid)
+        for path in chemins[1:]:
             with urllib.request.urlopen(base + path) as response:
                 assert response.status == 200, path
-        pages = {path: [wrk(base + path) for _ in range(RUNS)] for path in ["/", "/permanences/"]}
+        for _ in range(RUNS):
+            for chemin in chemins:
+                cpu.debut()
+                r = wrk(base + chemin)
+                ecarts = cpu.fin()
+                mesures[chemin].append(r)
+                cpu_ms[chemin].append(ms_par(ecarts, r[3], ["gunicorn", "redis"]))
+    floors["django"] = mesures.pop("/bench/trivial/")
     wsgi_rps = statistics.median(r[0] for r in floors["wsgi"])
     django_rps = statistics.median(r[0] for r in floors["django"])
     record("WSGI « hello » (gunicorn), req/s", [r[0] for r in floors["wsgi"]], "")
@@ -205,7 +402,7 @@ def bench_pages():
         [r[0] for r in floors["wsgi"]],
         django_rps / wsgi_rps,
     )
-    for path, runs in pages.items():
+    for path, runs in mesures.items():
         rps = [r[0] for r in runs]
         p99 = [r[1] for r in runs]
         errors = sum(r[2] for r in runs)
@@ -229,6 +426,17 @@ def bench_pages():
             [r[1] for r in floors["django"]],
             statistics.median(p99) / statistics.median(r[1] for r in floors["django"]),
             bar="< 100 ms " + mark(statistics.median(p99) < 100),
+        )
+    for path in chemins[1:]:
+        record(
+            f"`{path}` temps CPU par requête (gunicorn + serveur Redis)",
+            cpu_ms[path],
+            " ms",
+            "vue Django triviale",
+            cpu_ms["/bench/trivial/"],
+            statistics.median(cpu_ms[path]) / statistics.median(cpu_ms["/bench/trivial/"]),
+            bar="rapporté (ratio : × le plancher ; 1/ratio = le req/s relatif sur une machine saturée)",
+            digits=2,
         )
 
 
@@ -286,33 +494,83 @@ def wrk_post(url, cookie, token):
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(x) for x in m.groups())
     value, unit = WRK_LATENCY.search(out).groups()
-    return rps, float(value) * UNIT[unit], errors
+    return rps, float(value) * UNIT[unit], errors, int(re.search(r"(\d+) requests in", out).group(1))
+
+
+FAMILLES = ["gunicorn", "postgres", "worker", "redis"]
 
 
 def bench_inscriptions():
-    """Registrations to one workshop, 20 connections at once: the seats are the contended row."""
+    """Registrations to one workshop, 20 connections at once: the seats are the contended row.
+
+    Each registration queues its confirmation in its transaction; the task worker, running beside gunicorn as
+    in production, sends it. After each run: wait (bounded) until the queue is empty, then every registration
+    stored must have had exactly one message, to its own address, and its task must have succeeded once.
+    """
     capacite = 12
-    floor, runs, exact = [], [], []
-    with gunicorn("citeslab.wsgi:application") as base:
+    floor, runs, exact, courriels, vidages = [], [], [], [], []
+    cpu_floor, cpu_runs, cpu_floor_ms, cpu_runs_ms, inscrits = [], [], [], [], []
+    with gunicorn("citeslab.wsgi:application") as base, db_worker() as worker:
+        cpu = CPU(gunicorn=base.pgid, worker=worker.pid)
+        # A reused database may hold tasks queued before: sent (to the folder) and thrown away first.
+        if attendre_la_file_vide(worker) is None:
+            raise RuntimeError("la file des tâches ne se vide pas avant la mesure")
+        vider_les_courriels()
         for _ in range(RUNS):
             pk = task("atelier", capacite)["pk"]
             cookie, token = csrf(base, f"/ateliers/{pk}/")
+            cpu.debut()
             floor.append(wrk_post(base + "/bench/inscription/", cookie, token))
+            cpu_floor.append(cpu.fin())
+            cpu_floor_ms.append(ms_par(cpu_floor[-1], floor[-1][3], FAMILLES))
+            # The registrations' CPU: the requests, then the worker until it has sent the last message.
+            cpu.debut()
             runs.append(wrk_post(base + f"/ateliers/{pk}/", cookie, token))
-            compte = task("atelier_compte", pk)
+            vidage = attendre_la_file_vide(worker)
+            cpu_runs.append(cpu.fin())
+            compte = task("atelier_courriels", pk, MAIL_DIR)
+            cpu_runs_ms.append(ms_par(cpu_runs[-1], compte["inscriptions"], FAMILLES))
+            vider_les_courriels()
+            inscrits.append(compte["inscriptions"])
             exact.append(compte["confirmees"] == capacite)
-            log(f"atelier {pk}: {compte['confirmees']} confirmées, {compte['attente']} en liste d'attente")
+            courriels.append(vidage is not None and compte["un_message_chacun"])
+            vidages.append(vidage)
+            log(
+                f"atelier {pk}: {compte['confirmees']} confirmées, {compte['attente']} en liste d'attente ; "
+                f"{compte['messages']} messages pour {compte['inscriptions']} inscriptions "
+                f"({compte['destinataires_distincts']} destinataires distincts, sujets {compte['sujets']}, "
+                f"tâches {compte['taches']}) ; file vide "
+                + (f"{vidage:.1f} s après la charge" if vidage is not None else "JAMAIS")
+            )
     errors = sum(r[2] for r in runs) + sum(r[2] for r in floor)
     ratio = statistics.median(r[0] for r in runs) / statistics.median(r[0] for r in floor)
+    vidage_max = max((v for v in vidages if v is not None), default=float("nan"))
+    ok = ratio >= 0.5 and errors == 0 and all(exact) and all(courriels)
     record(
-        "inscriptions à un atelier, POST/s (20 connexions, un atelier)",
+        "inscriptions à un atelier, POST/s (20 connexions, un atelier, `db_worker` à côté)",
         [r[0] for r in runs],
         "",
         "même POST, rien d'enregistré",
         [r[0] for r in floor],
         ratio,
-        bar=f"p99 max {max(r[1] for r in runs):.0f} ms ; {errors} erreurs ; exactement {capacite} confirmées "
-        f"à chaque mesure : {'oui' if all(exact) else 'NON'} " + mark(errors == 0 and all(exact)),
+        bar=f"≥ 0.5 × ; p99 max {max(r[1] for r in runs):.0f} ms ; {errors} erreurs ; exactement {capacite} "
+        f"confirmées à chaque mesure : {'oui' if all(exact) else 'NON'} ; un message par inscription, envoyé "
+        f"par le worker, chaque destinataire une fois : {'oui' if all(courriels) else 'NON'} (file vide "
+        f"{vidage_max:.1f} s au plus après la charge) " + mark(ok),
+    )
+    detail = " ; ".join(
+        f"{famille} {statistics.median(1000 * c[famille] / n for c, n in zip(cpu_runs, inscrits, strict=True)):.2f}"
+        for famille in FAMILLES
+    )
+    record(
+        "temps CPU par inscription (gunicorn, PostgreSQL, worker, Redis)",
+        cpu_runs_ms,
+        " ms",
+        "même POST, rien d'enregistré",
+        cpu_floor_ms,
+        statistics.median(cpu_runs_ms) / statistics.median(cpu_floor_ms),
+        bar=f"rapporté (ratio : × le plancher) ; médianes en ms : {detail}",
+        digits=2,
     )
 
 
@@ -427,7 +685,12 @@ def write_readme():
     lines = [
         "<!-- results -->",
         f"Dernière exécution : {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC, {machine}, "
-        f"{PEOPLE} porteurs, {RUNS} mesures de {DURATION} s par figure (min / **médiane** / max).",
+        f"{PEOPLE} porteurs, {RUNS} mesures de {DURATION} s par figure (min / **médiane** / max)"
+        + (
+            f" ; charge de la machine (moyenne 1 min) pendant les mesures : {min(charges):.1f} à {max(charges):.1f}."
+            if charges
+            else "."
+        ),
         "",
         "| mesure | valeur | plancher (même exécution) | ratio | seuil |",
         "|---|---|---|---|---|",
@@ -455,6 +718,14 @@ def main():
         sys.exit("wrk est introuvable : apt-get install wrk (make bench l'installe).")
     wanted = os.environ.get("BENCH_ONLY", "").split(",") if os.environ.get("BENCH_ONLY") else list(PHASES)
     try:
+        vider_redis()  # before anything is generated: Redis must answer
+    except Exception as exc:
+        shutil.rmtree(MAIL_DIR, ignore_errors=True)
+        sys.exit(
+            f"Redis ne répond pas sur {REDIS_URL} ({exc}) : le cache partagé de la mesure (BENCH_REDIS, "
+            "BENCH_REDIS_DB)."
+        )
+    try:
         if REUSE:
             manage("collectstatic", "-v0", "--noinput")
         else:
@@ -463,7 +734,9 @@ def main():
             PHASES[name]()
     finally:
         write_readme()
-        shutil.rmtree(ENV["DJANGO_CACHE_DIR"], ignore_errors=True)
+        shutil.rmtree(MAIL_DIR, ignore_errors=True)
+        with contextlib.suppress(Exception):
+            vider_redis()
         if not REUSE and os.environ.get("BENCH_KEEP_DB") != "1":
             sh("psql", f"{PG}/postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {DBNAME}", check=False)
 

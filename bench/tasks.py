@@ -243,16 +243,62 @@ def task_atelier(capacite):
     print(json.dumps({"pk": atelier.pk}))
 
 
-def task_atelier_compte(pk):
+# Django's file e-mail backend writes each message followed by a line of 79 dashes.
+SEPARATEUR = b"\n" + b"-" * 79 + b"\n"
+
+
+def task_atelier_courriels(pk, dossier):
+    """The workshop's registrations beside the messages the task worker wrote and the queue's tasks for them.
+
+    Run once the queue is empty: `dossier` then holds exactly the messages of this run (bench/run.py empties
+    it after each run). Each registration stored must have one message, to its own address, and one task,
+    succeeded, taken by one worker.
+    """
+    import email
+    import email.policy
+    from collections import Counter
+
+    from django_tasks_db.models import DBTaskResult
+
     from ateliers.models import Inscription
 
-    qs = Inscription.objects.filter(atelier_id=int(pk))
+    inscriptions = list(Inscription.objects.filter(atelier_id=int(pk)).values_list("pk", "email", "statut"))
+    adresses = Counter(adresse.lower() for _, adresse, _ in inscriptions)
+    messages = []
+    for fichier in sorted(Path(dossier).glob("*.log")):
+        for bloc in fichier.read_bytes().split(SEPARATEUR):
+            if bloc.strip():
+                messages.append(email.message_from_bytes(bloc, policy=email.policy.default))
+    destinataires = Counter(str(m["To"]).lower() for m in messages)
+    sujets = Counter(str(m["Subject"]).strip().split(" : ")[0] for m in messages)
+    pks = {i[0] for i in inscriptions}
+    taches = Counter()
+    for args, statut, retour, workers in DBTaskResult.objects.filter(
+        task_path="ateliers.taches.envoyer_message"
+    ).values_list("args_kwargs", "status", "return_value", "worker_ids"):
+        if args["args"][0] in pks:
+            taches[f"{statut} {retour} ({len(workers)} worker)"] += 1
+    confirmees = sum(1 for i in inscriptions if i[2] == Inscription.Statut.CONFIRMEE)
+    attente = sum(1 for i in inscriptions if i[2] == Inscription.Statut.ATTENTE)
     print(
         json.dumps(
             {
-                "confirmees": qs.filter(statut=Inscription.Statut.CONFIRMEE).count(),
-                "attente": qs.filter(statut=Inscription.Statut.ATTENTE).count(),
-            }
+                "inscriptions": len(inscriptions),
+                "confirmees": confirmees,
+                "attente": attente,
+                "messages": len(messages),
+                "destinataires_distincts": len(destinataires),
+                "sujets": dict(sujets),
+                "taches": dict(taches),
+                "un_message_chacun": (
+                    len(messages) == len(inscriptions)
+                    and destinataires == adresses
+                    and set(adresses.values()) <= {1}
+                    and sujets == Counter({"Inscription confirmée": confirmees, "Liste d'attente": attente})
+                    and taches == Counter({"SUCCESSFUL envoyé (1 worker)": len(inscriptions)})
+                ),
+            },
+            ensure_ascii=False,
         )
     )
 
