@@ -238,6 +238,8 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # A 403 or a 404 is an ordinary answer, not a traceback in the console; server errors stay logged.
         "django.request": {"level": "ERROR"},
+        # runserver already prints "Watching for file changes"; its logger would say it a second time.
+        "django.utils.autoreload": {"level": "WARNING"},
         # axes announces itself at every start at INFO; lockouts are warnings and stay visible.
         "axes": {"level": "WARNING"},
     },
