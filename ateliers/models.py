@@ -1,5 +1,6 @@
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -159,3 +160,20 @@ class Inscription(models.Model):
 
     def __str__(self):
         return f"{self.prenom} {self.nom} — {self.atelier.titre}"
+
+    def validate_constraints(self, exclude=None):
+        # The check constraint, in Python: Django would ask the database with a query (and a savepoint) on
+        # every registration, the public path the office wants fastest. The database still enforces it.
+        exclude = set(exclude or ())
+        if not {"telephone", "email"} & exclude and not self.telephone and not self.email:
+            raise ValidationError(
+                {
+                    "telephone": ValidationError(
+                        "Indiquez un numéro de téléphone ou une adresse électronique pour que nous puissions "
+                        "vous joindre.",
+                        code="contact_requis",
+                    )
+                }
+            )
+        # Any other constraint as Django checks it; this one, its fields excluded, is skipped there.
+        super().validate_constraints(exclude=exclude | {"telephone", "email"})

@@ -8,7 +8,7 @@ and the same code stays correct.
 
 from django.core.exceptions import ValidationError
 from django.db import OperationalError, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from ateliers import taches
@@ -85,18 +85,23 @@ def inscrire(
         raise InscriptionsFermees("Les inscriptions à cet atelier sont closes.")
 
     # The same person twice (a double submission, a second try): same name and same contact. A parent who
-    # registers a child with their own phone number is another person and is welcome.
+    # registers a child with their own phone number is another person and is welcome. One query, under the
+    # lock, reads the confirmed seats and the registrations with the same contact: no more rows than seats.
     meme_contact = Q(email__iexact=email) if email else Q()
     if telephone:
         meme_contact |= Q(telephone=telephone)
-    if meme_contact:
-        # Names compared in Python: SQLite folds case for ASCII letters only (È and è differ there).
-        personne = (prenom.strip().casefold(), nom.strip().casefold())
-        memes = atelier.inscriptions.actives().filter(meme_contact).values_list("prenom", "nom")
-        if any((p.strip().casefold(), n.strip().casefold()) == personne for p, n in memes):
+    confirmee = Q(statut=Inscription.Statut.CONFIRMEE)
+    lignes = atelier.inscriptions.actives().filter(confirmee | meme_contact if meme_contact else confirmee)
+    lignes = lignes.annotate(est_confirmee=ExpressionWrapper(confirmee, output_field=BooleanField()))
+    lignes = list(lignes.values_list("est_confirmee", "prenom", "nom", "email", "telephone"))
+    # Names compared in Python: SQLite folds case for ASCII letters only (È and è differ there).
+    personne = (prenom.strip().casefold(), nom.strip().casefold())
+    for _, p, n, e, t in lignes:
+        meme = (email and e.casefold() == email.casefold()) or (telephone and t == telephone)
+        if meme and (p.strip().casefold(), n.strip().casefold()) == personne:
             raise DejaInscrit("Vous êtes déjà inscrit(e) à cet atelier avec ces coordonnées.")
 
-    complet = _nb_confirmees(atelier) >= atelier.capacite
+    complet = sum(1 for ligne in lignes if ligne[0]) >= atelier.capacite
     inscription = Inscription(
         atelier=atelier,
         prenom=prenom,
@@ -106,7 +111,8 @@ def inscrire(
         quartier=quartier,
         statut=Inscription.Statut.ATTENTE if complet else Inscription.Statut.CONFIRMEE,
     )
-    inscription.full_clean()
+    # The workshop was just read under its lock: its foreign key needs no second look.
+    inscription.full_clean(exclude={"atelier"})
     inscription.save()
     # Queued in this transaction: no message for a rolled-back registration, no registration without one.
     taches.envoyer_message.enqueue(inscription.pk, "confirmation")

@@ -218,7 +218,7 @@ CACHES = {
 # its own share of a rate limit. Redis serves several hosts and counts exactly; a file cache serves one host.
 if os.environ.get("DJANGO_REDIS_URL"):
     CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "citeslab.core.cache_redis.CacheRedis",
         "LOCATION": os.environ["DJANGO_REDIS_URL"],
         "KEY_PREFIX": "citeslab",
     }

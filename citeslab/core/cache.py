@@ -11,24 +11,46 @@ Each app names, in its AppConfig, the models whose rows a public page shows (`mo
 import time
 
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+
+from citeslab.core.cache_redis import abonnement, oublier_les_abonnements
 
 VERSION_KEY = "public:version"
 
 
 def version() -> int:
+    # With Redis, each process keeps the version and hears of every change by pub/sub (cache_redis.py):
+    # no round trip per page, and still the new data at the next request on every host.
+    suivi = abonnement(caches["default"], VERSION_KEY)
+    if suivi is not None and (current := suivi.version()) is not None:
+        return current
     current = cache.get(VERSION_KEY)
     if current is None:
         cache.add(VERSION_KEY, time.time_ns(), None)
         current = cache.get(VERSION_KEY)
+    if suivi is not None:
+        suivi.retenir(current)
     return current
 
 
+def _nouvelle_version() -> None:
+    nouvelle = time.time_ns()
+    cache.set(VERSION_KEY, nouvelle, None)
+    if (suivi := abonnement(caches["default"], VERSION_KEY)) is not None:
+        suivi.annoncer(nouvelle)
+
+
 def invalider(**kwargs) -> None:
-    """Signal receiver: a new version makes every key built by `cle()` a miss."""
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    """Signal receiver: a new version makes every key built by `cle()` a miss.
+
+    Once now, so that this process's next page is built anew, and once more when the transaction commits:
+    a page another process rebuilt in between, from the rows as they were before the commit, is not kept.
+    """
+    _nouvelle_version()
+    transaction.on_commit(_nouvelle_version)
 
 
 def brancher_invalidation() -> None:
@@ -87,7 +109,9 @@ def _garder_dans_le_processus(key, page) -> None:
 
 
 def oublier_les_pages_du_processus() -> None:
+    """Forget what this process keeps: the pages, and the version heard from Redis (for the tests)."""
     _pages_du_processus.clear()
+    oublier_les_abonnements()
 
 
 class PagePublique:
