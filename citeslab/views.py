@@ -4,7 +4,6 @@ import datetime
 import sys
 
 from django.db import DatabaseError
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -27,21 +26,15 @@ from porteurs import rgpd
 CODE_INSEE_CARCASSONNE = "11069"
 
 
-def financement_du_moment(annee: int) -> dict | None:
-    """The convention covering the year (or the latest one) and its contributions, in one query."""
+def financement_en_vigueur(jour: datetime.date) -> dict | None:
+    """The convention in force on the day and its contributions, in one query; None when none is in force.
+
+    A convention that has ended is never shown as current: the press kit's 2018–2020 one was still
+    named on the home page in 2026 when this looked for "the latest one" as a fallback.
+    """
 
     def charger():
-        convention = (
-            Convention.objects.annotate(
-                couvre=Case(
-                    When(Q(debut__year__lte=annee, fin__year__gte=annee), then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("-couvre", "-debut")
-            .values("pk")[:1]
-        )
+        convention = Convention.objects.en_vigueur(jour).order_by("-debut").values("pk")[:1]
         contributions = list(
             Contribution.objects.filter(convention__in=convention).select_related("financeur", "convention")
         )
@@ -49,7 +42,7 @@ def financement_du_moment(annee: int) -> dict | None:
             return False
         return {"convention": contributions[0].convention, "contributions": contributions}
 
-    return memoriser(f"financement-{annee}", charger) or None
+    return memoriser(f"financement-{jour.isoformat()}", charger) or None
 
 
 class AccueilView(PagePublique, TemplateView):
@@ -78,7 +71,7 @@ class AccueilView(PagePublique, TemplateView):
                 "situation": etat,
                 "maintenant": self.maintenant,
                 "ateliers": list(Atelier.objects.publics().a_venir().select_related("lieu")[:3]),
-                "financement": financement_du_moment(aujourd_hui.year),
+                "financement": financement_en_vigueur(aujourd_hui),
                 "json_ld": json_ld(schema_bureau(self.request, bureau(), en_vigueur)),
             }
         )
