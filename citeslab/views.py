@@ -20,7 +20,7 @@ from financement.models import Contribution, Convention
 from permanences import data_inclusion
 from permanences.context_processors import bureau
 from permanences.models import Permanence
-from permanences.planning import permanences_et_fermetures, situation
+from permanences.planning import creneaux, permanences_et_fermetures, situation
 from permanences.schema import schema_bureau
 from porteurs import rgpd
 
@@ -77,6 +77,51 @@ class AccueilView(PagePublique, TemplateView):
         return context
 
 
+def heure_en_mots(heure: datetime.time) -> str:
+    """« 9 heures », « 14 heures 30 »: the easy-to-read page writes no abbreviation, not even « h »."""
+    return f"{heure.hour} heure{'s' if heure.hour > 1 else ''}" + (f" {heure.minute}" if heure.minute else "")
+
+
+# The press kit's place names use abbreviations the easy-to-read page must spell out.
+ABREVIATIONS = {"FJT": "Foyer de jeunes travailleurs"}
+
+
+def sans_abreviation(texte: str) -> str:
+    return " ".join(ABREVIATIONS.get(mot, mot) for mot in texte.split(" "))
+
+
+class FacileALireView(PagePublique, TemplateView):
+    """The CitésLab, where and when to come in the next seven days, and how to come, in easy-to-read French."""
+
+    template_name = "citeslab/facile_a_lire.html"
+    jours = 7
+
+    def parties_cle(self):
+        return ("facile-a-lire", timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        aujourd_hui = timezone.localdate()
+        fin = aujourd_hui + datetime.timedelta(days=self.jours - 1)
+        permanences, fermetures = permanences_et_fermetures(aujourd_hui, fin)
+        accueil = [p for p in permanences if p.type == Permanence.Type.ACCUEIL]
+        par_jour = {}
+        for creneau in creneaux(aujourd_hui, fin, permanences=accueil, fermetures=fermetures):
+            par_jour.setdefault(creneau.date, []).append(
+                {
+                    "creneau": creneau,
+                    "de": heure_en_mots(creneau.permanence.debut),
+                    "a": heure_en_mots(creneau.permanence.fin),
+                    "lieu": sans_abreviation(creneau.lieu.nom) if creneau.lieu else "",
+                }
+            )
+        context["jours"] = [
+            {"date": jour, "aujourd_hui": jour == aujourd_hui, "creneaux": lignes}
+            for jour, lignes in sorted(par_jour.items())
+        ]
+        return context
+
+
 class PageLegale(PagePublique, TemplateView):
     def parties_cle(self):
         return (self.template_name,)
@@ -92,6 +137,35 @@ class DonneesPersonnellesView(PageLegale):
     def get_context_data(self, **kwargs):
         # The period the purge applies, so the page never promises another one.
         return {**super().get_context_data(**kwargs), "conservation": rgpd.duree_conservation_texte()}
+
+
+class AccessibiliteView(PageLegale):
+    """The déclaration d'accessibilité in the RGAA 4.1 model; the footer of every public page links to it."""
+
+    template_name = "citeslab/accessibilite.html"
+    # Set again when the statement changes: a new audit, new pages checked, a non-conformity fixed.
+    date_declaration = datetime.date(2026, 11, 26)
+    # The pages tests/browser checks with axe-core: the statement names no page the suite does not check.
+    pages_verifiees = [
+        ("Accueil", "accueil"),
+        ("Facile à lire", "facile_a_lire"),
+        ("Permanences de la semaine", "permanences:semaine"),
+        ("J'ai un projet (formulaire, et le même avec des erreurs)", "porteurs:contact"),
+        ("Message envoyé", "porteurs:merci"),
+        ("Mentions légales", "mentions_legales"),
+        ("Données personnelles", "donnees_personnelles"),
+        ("Déclaration d'accessibilité", "accessibilite"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        contact = bureau()
+        return {
+            **super().get_context_data(**kwargs),
+            "date_declaration": self.date_declaration,
+            "editeur": contact.structure_porteuse if contact else "Carcassonne Agglo",
+            "adresse_du_site": self.request.build_absolute_uri(reverse("accueil")),
+            "pages_verifiees": [(nom, reverse(url)) for nom, url in self.pages_verifiees],
+        }
 
 
 class DataInclusionView(PagePublique, View):
