@@ -83,7 +83,7 @@ def test_dashboard_tells_the_chef_de_projet_that_the_renewal_is_missing_and_who_
     assert reverse("admin:financement_convention_add") not in html
 
 
-@pytest.mark.parametrize("moment", [EN_2019, datetime.datetime(2020, 12, 31, 9, 0)])
+@pytest.mark.parametrize("moment", [EN_2019, datetime.datetime(2020, 10, 31, 9, 0)])
 def test_dashboard_says_nothing_while_a_convention_is_in_force(client, administrateur, seeded, a_l_heure, moment):
     html = tableau_de_bord(client, administrateur, a_l_heure, moment)
     assert "Tableau de bord" in html and "à renouveler" not in html
@@ -92,3 +92,17 @@ def test_dashboard_says_nothing_while_a_convention_is_in_force(client, administr
 def test_dashboard_does_not_ask_the_agglo_for_the_renewal(client, agglo, seeded, a_l_heure):
     html = tableau_de_bord(client, agglo, a_l_heure, EN_2026)
     assert "Bilan annuel" in html and "à renouveler" not in html
+
+
+def test_dashboard_warns_two_months_before_the_convention_ends_without_a_successor(
+    client, administrateur, seeded, a_l_heure
+):
+    html = tableau_de_bord(client, administrateur, a_l_heure, datetime.datetime(2020, 11, 15, 9, 0))
+    assert "« Convention CitésLab Carcassonne 2018–2020 » prend fin le jeudi 31 décembre 2020" in html
+    assert f'href="{reverse("admin:financement_convention_add")}"' in html
+
+
+def test_dashboard_says_nothing_once_the_next_convention_is_entered(client, administrateur, seeded, a_l_heure):
+    ConventionFactory(debut=datetime.date(2021, 1, 1), fin=datetime.date(2023, 12, 31))
+    html = tableau_de_bord(client, administrateur, a_l_heure, datetime.datetime(2020, 11, 15, 9, 0))
+    assert "Tableau de bord" in html and "à renouveler" not in html
