@@ -16,6 +16,8 @@ urlpatterns = [
     path("", views.AccueilView.as_view(), name="accueil"),
     path("mentions-legales/", views.MentionsLegalesView.as_view(), name="mentions_legales"),
     path("donnees-personnelles/", views.DonneesPersonnellesView.as_view(), name="donnees_personnelles"),
+    path("accessibilite/", views.AccessibiliteView.as_view(), name="accessibilite"),
+    path("facile-a-lire/", views.FacileALireView.as_view(), name="facile_a_lire"),
     path("api/data-inclusion.json", views.DataInclusionView.as_view(), name="data_inclusion"),
     path("", include("permanences.urls")),
     path("", include("porteurs.urls")),

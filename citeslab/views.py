@@ -3,8 +3,8 @@
 import datetime
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError
-from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -17,31 +17,23 @@ from citeslab import middleware
 from citeslab.core.cache import PagePublique, memoriser
 from citeslab.core.json_ld import json_ld
 from financement.models import Contribution, Convention
+from permanences import data_inclusion
 from permanences.context_processors import bureau
 from permanences.models import Permanence
-from permanences.opening_hours import osm_opening_hours
-from permanences.planning import permanences_et_fermetures, situation
-from permanences.schema import DESCRIPTION, schema_bureau
+from permanences.planning import creneaux, permanences_et_fermetures, situation
+from permanences.schema import schema_bureau
 from porteurs import rgpd
 
-CODE_INSEE_CARCASSONNE = "11069"
 
+def financement_en_vigueur(jour: datetime.date) -> dict | None:
+    """The convention in force on the day and its contributions, in one query; None when none is in force.
 
-def financement_du_moment(annee: int) -> dict | None:
-    """The convention covering the year (or the latest one) and its contributions, in one query."""
+    A convention that has ended is never shown as current: the press kit's 2018–2020 one was still
+    named on the home page in 2026 when this looked for "the latest one" as a fallback.
+    """
 
     def charger():
-        convention = (
-            Convention.objects.annotate(
-                couvre=Case(
-                    When(Q(debut__year__lte=annee, fin__year__gte=annee), then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("-couvre", "-debut")
-            .values("pk")[:1]
-        )
+        convention = Convention.objects.en_vigueur(jour).order_by("-debut").values("pk")[:1]
         contributions = list(
             Contribution.objects.filter(convention__in=convention).select_related("financeur", "convention")
         )
@@ -49,7 +41,7 @@ def financement_du_moment(annee: int) -> dict | None:
             return False
         return {"convention": contributions[0].convention, "contributions": contributions}
 
-    return memoriser(f"financement-{annee}", charger) or None
+    return memoriser(f"financement-{jour.isoformat()}", charger) or None
 
 
 class AccueilView(PagePublique, TemplateView):
@@ -78,10 +70,55 @@ class AccueilView(PagePublique, TemplateView):
                 "situation": etat,
                 "maintenant": self.maintenant,
                 "ateliers": list(Atelier.objects.publics().a_venir().select_related("lieu")[:3]),
-                "financement": financement_du_moment(aujourd_hui.year),
+                "financement": financement_en_vigueur(aujourd_hui),
                 "json_ld": json_ld(schema_bureau(self.request, bureau(), en_vigueur)),
             }
         )
+        return context
+
+
+def heure_en_mots(heure: datetime.time) -> str:
+    """« 9 heures », « 14 heures 30 »: the easy-to-read page writes no abbreviation, not even « h »."""
+    return f"{heure.hour} heure{'s' if heure.hour > 1 else ''}" + (f" {heure.minute}" if heure.minute else "")
+
+
+# The press kit's place names use abbreviations the easy-to-read page must spell out.
+ABREVIATIONS = {"FJT": "Foyer de jeunes travailleurs"}
+
+
+def sans_abreviation(texte: str) -> str:
+    return " ".join(ABREVIATIONS.get(mot, mot) for mot in texte.split(" "))
+
+
+class FacileALireView(PagePublique, TemplateView):
+    """The CitésLab, where and when to come in the next seven days, and how to come, in easy-to-read French."""
+
+    template_name = "citeslab/facile_a_lire.html"
+    jours = 7
+
+    def parties_cle(self):
+        return ("facile-a-lire", timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        aujourd_hui = timezone.localdate()
+        fin = aujourd_hui + datetime.timedelta(days=self.jours - 1)
+        permanences, fermetures = permanences_et_fermetures(aujourd_hui, fin)
+        accueil = [p for p in permanences if p.type == Permanence.Type.ACCUEIL]
+        par_jour = {}
+        for creneau in creneaux(aujourd_hui, fin, permanences=accueil, fermetures=fermetures):
+            par_jour.setdefault(creneau.date, []).append(
+                {
+                    "creneau": creneau,
+                    "de": heure_en_mots(creneau.permanence.debut),
+                    "a": heure_en_mots(creneau.permanence.fin),
+                    "lieu": sans_abreviation(creneau.lieu.nom) if creneau.lieu else "",
+                }
+            )
+        context["jours"] = [
+            {"date": jour, "aujourd_hui": jour == aujourd_hui, "creneaux": lignes}
+            for jour, lignes in sorted(par_jour.items())
+        ]
         return context
 
 
@@ -102,14 +139,46 @@ class DonneesPersonnellesView(PageLegale):
         return {**super().get_context_data(**kwargs), "conservation": rgpd.duree_conservation_texte()}
 
 
+class AccessibiliteView(PageLegale):
+    """The déclaration d'accessibilité in the RGAA 4.1 model; the footer of every public page links to it."""
+
+    template_name = "citeslab/accessibilite.html"
+    # Set again when the statement changes: a new audit, new pages checked, a non-conformity fixed.
+    date_declaration = datetime.date(2026, 11, 26)
+    # The pages tests/browser checks with axe-core: the statement names no page the suite does not check.
+    pages_verifiees = [
+        ("Accueil", "accueil"),
+        ("Facile à lire", "facile_a_lire"),
+        ("Permanences de la semaine", "permanences:semaine"),
+        ("J'ai un projet (formulaire, et le même avec des erreurs)", "porteurs:contact"),
+        ("Message envoyé", "porteurs:merci"),
+        ("Mentions légales", "mentions_legales"),
+        ("Données personnelles", "donnees_personnelles"),
+        ("Déclaration d'accessibilité", "accessibilite"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        contact = bureau()
+        return {
+            **super().get_context_data(**kwargs),
+            "date_declaration": self.date_declaration,
+            "editeur": contact.structure_porteuse if contact else "Carcassonne Agglo",
+            "adresse_du_site": self.request.build_absolute_uri(reverse("accueil")),
+            "pages_verifiees": [(nom, reverse(url)) for nom, url in self.pages_verifiees],
+        }
+
+
 class DataInclusionView(PagePublique, View):
-    """The office as a structure and its service, in the shape of the data·inclusion schema."""
+    """The office, its service and its walk-in places in data·inclusion's schema v1, as DORA reads it.
+
+    The pre-v1 shape is not kept beside it: nothing read it but the tests, and the national directory
+    rejected every one of its services.
+    """
 
     def parties_cle(self):
         return ("data-inclusion", timezone.localdate(), self.request.get_host())
 
     def get(self, request):
-        contact = bureau()
         aujourd_hui = timezone.localdate()
         permanences, fermetures = permanences_et_fermetures(aujourd_hui, aujourd_hui + datetime.timedelta(weeks=26))
         accueil = [
@@ -119,120 +188,16 @@ class DataInclusionView(PagePublique, View):
             and p.valide_du <= aujourd_hui
             and (p.valide_au is None or p.valide_au >= aujourd_hui)
         ]
-        horaires = osm_opening_hours(accueil, fermetures)
-        site = request.build_absolute_uri(reverse("accueil"))
-        lieu = contact.lieu if contact else None
-        structure = {
-            "id": "citeslab-carcassonne",
-            "siret": None,
-            "rna": None,
-            "nom": contact.nom if contact else "CitésLab Carcassonne",
-            "commune": lieu.ville if lieu else "Carcassonne",
-            "code_postal": lieu.code_postal if lieu else "11000",
-            "code_insee": CODE_INSEE_CARCASSONNE,
-            "adresse": lieu.adresse if lieu else None,
-            "complement_adresse": None,
-            "longitude": float(lieu.longitude) if lieu and lieu.longitude is not None else None,
-            "latitude": float(lieu.latitude) if lieu and lieu.latitude is not None else None,
-            "typologie": "EPCI",
-            "telephone": contact.telephone if contact else None,
-            "courriel": contact.email if contact else None,
-            "site_web": site,
-            "presentation_resume": DESCRIPTION[:280],
-            "presentation_detail": None,
-            "source": "citeslab-carcassonne",
-            "date_maj": aujourd_hui.isoformat(),
-            "antenne": False,
-            "lien_source": request.build_absolute_uri(reverse("data_inclusion")),
-            "horaires_accueil": horaires,
-            "accessibilite": None,
-            "labels_nationaux": [],
-            "labels_autres": ["CitésLab"],
-            "thematiques": ["creation-activite"],
-        }
-        service = {
-            "id": "citeslab-carcassonne-accompagnement",
-            "structure_id": structure["id"],
-            "source": structure["source"],
-            "nom": "Accompagnement à l'émergence de projets de création d'entreprise",
-            "presentation_resume": DESCRIPTION[:280],
-            "presentation_detail": (
-                "Le chef de projet CitésLab reçoit sans rendez-vous lors de ses permanences dans les cinq quartiers "
-                "prioritaires de Carcassonne, aide à formuler l'idée, propose des ateliers collectifs et oriente vers "
-                "les partenaires de la création d'entreprise (ADIE, BGE, CCI, CMA, Initiative Carcassonne…)."
-            ),
-            "types": ["accompagnement", "atelier", "information"],
-            "thematiques": [
-                "creation-activite",
-                "creation-activite--definir-son-projet-de-creation-dentreprise",
-                "creation-activite--structurer-son-projet-de-creation-dentreprise",
-                "creation-activite--reseautage-pour-createurs-dentreprise",
-            ],
-            "prise_rdv": request.build_absolute_uri(reverse("porteurs:contact")),
-            "frais": ["gratuit"],
-            "frais_autres": None,
-            "profils": ["adultes", "jeunes", "demandeurs-demploi", "beneficiaires-rsa", "salaries"],
-            "pre_requis": [],
-            "cumulable": True,
-            "justificatif": [],
-            "formulaire_en_ligne": request.build_absolute_uri(reverse("porteurs:contact")),
-            "commune": structure["commune"],
-            "code_postal": structure["code_postal"],
-            "code_insee": CODE_INSEE_CARCASSONNE,
-            "adresse": structure["adresse"],
-            "complement_adresse": None,
-            "longitude": structure["longitude"],
-            "latitude": structure["latitude"],
-            "recurrence": horaires,
-            "date_creation": "2018-03-08",
-            "date_suspension": None,
-            "lien_source": structure["lien_source"],
-            "telephone": structure["telephone"],
-            "courriel": structure["courriel"],
-            "contact_public": True,
-            "contact_nom_prenom": contact.responsable if contact else None,
-            "date_maj": structure["date_maj"],
-            "modes_accueil": ["en-presentiel", "a-distance"],
-            "modes_orientation_accompagnateur": ["telephoner", "envoyer-un-mail"],
-            "modes_orientation_beneficiaire": [
-                "se-presenter",
-                "telephoner",
-                "envoyer-un-mail",
-                "completer-le-formulaire-dadhesion",
-            ],
-            "zone_diffusion_type": "commune",
-            "zone_diffusion_code": CODE_INSEE_CARCASSONNE,
-            "zone_diffusion_nom": "Carcassonne",
-            "horaires_accueil": horaires,
-        }
-        # Each walk-in place is also a point of service of its own, with its address and hours.
-        par_lieu = {}
-        for permanence in accueil:
-            par_lieu.setdefault(permanence.lieu, []).append(permanence)
-        services = [service]
-        for lieu_permanence, slots in par_lieu.items():
-            horaires_lieu = osm_opening_hours(slots, fermetures)
-            services.append(
-                {
-                    **service,
-                    "id": f"citeslab-carcassonne-permanence-{lieu_permanence.pk}",
-                    "nom": f"Permanence CitésLab – {lieu_permanence.nom}"[:150],
-                    "types": ["accueil", "accompagnement"],
-                    "modes_accueil": ["en-presentiel"],
-                    "commune": lieu_permanence.ville,
-                    "code_postal": lieu_permanence.code_postal,
-                    "adresse": lieu_permanence.adresse or None,
-                    "complement_adresse": lieu_permanence.nom,
-                    "longitude": float(lieu_permanence.longitude) if lieu_permanence.longitude is not None else None,
-                    "latitude": float(lieu_permanence.latitude) if lieu_permanence.latitude is not None else None,
-                    "recurrence": horaires_lieu,
-                    "horaires_accueil": horaires_lieu,
-                }
-            )
-        return JsonResponse(
-            {"structures": [structure], "services": services},
-            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        liens = data_inclusion.Liens(
+            site=request.build_absolute_uri(reverse("accueil")),
+            # TODO(merge): reverse("rendezvous:…") once the appointments app is merged; its route is /rendez-vous/.
+            rendez_vous=settings.SITE_URL.rstrip("/") + "/rendez-vous/",
+            contact=request.build_absolute_uri(reverse("porteurs:contact")),
         )
+        export = data_inclusion.export_v1(
+            contact=bureau(), accueil=accueil, fermetures=fermetures, aujourd_hui=aujourd_hui, liens=liens
+        )
+        return JsonResponse(export, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
 def page_not_found(request, exception):

@@ -23,6 +23,10 @@ class ConventionQuerySet(models.QuerySet):
         """Conventions whose period overlaps the calendar year."""
         return self.filter(debut__year__lte=annee, fin__year__gte=annee)
 
+    def en_vigueur(self, jour):
+        """Conventions in force on a day: the home page names only their funders, never an expired one's."""
+        return self.filter(debut__lte=jour, fin__gte=jour)
+
 
 class Convention(models.Model):
     """A multi-year co-financing agreement. Its contributions must add up to its total."""

@@ -24,6 +24,8 @@ PUBLIC = {
     "accueil",
     "mentions_legales",
     "donnees_personnelles",
+    "accessibilite",
+    "facile_a_lire",
     "data_inclusion",
     "healthz",
     "permanences:semaine",

@@ -77,18 +77,17 @@ def test_data_inclusion_export_has_structure_and_service(client, site):
     data = client.get("/api/data-inclusion.json").json()
     (structure,) = data["structures"]
     service, *par_lieu = data["services"]
-    assert structure["siret"] is None
+    assert "siret" not in structure  # the office has no establishment of its own in the Sirene base
     assert structure["nom"] == "CitésLab Carcassonne"
     assert structure["code_postal"] == "11000" and structure["commune"] == "Carcassonne"
     assert structure["adresse"] == "13 rue Victor Hugo"
-    assert structure["telephone"] == "06 07 44 82 97"
+    assert structure["telephone"] == "+33607448297"
     assert structure["courriel"] == "bouchaib.danguire@carcassonne-agglo.fr"
     assert structure["horaires_accueil"] == OSM_BUREAU
     assert service["structure_id"] == structure["id"]
     assert "en-presentiel" in service["modes_accueil"]
-    assert service["zone_diffusion_type"] == "commune" and service["zone_diffusion_code"] == "11069"
-    assert "creation-activite" in service["thematiques"]
-    assert service["recurrence"] == OSM_BUREAU
+    assert service["zone_eligibilite"] == ["11069"]
+    assert service["horaires_accueil"] == OSM_BUREAU
     assert len(par_lieu) == 7
     regie = next(s for s in par_lieu if s["nom"] == "Permanence CitésLab – Régie des quartiers La Conte")
     assert regie["horaires_accueil"] == "Fr 09:00-12:00; PH off"

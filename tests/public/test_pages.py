@@ -132,7 +132,8 @@ def test_bureau_change_shows_at_once(client, site):
     assert "04 68 11 22 33" in client.get("/").content.decode()
 
 
-def test_home_lists_funders_with_their_share(client, site):
+def test_home_lists_funders_with_their_share(client, site, a_l_heure):
+    a_l_heure(datetime.datetime(2019, 6, 12, 10, 0))  # while the press kit's 2018–2020 convention is in force
     html = client.get("/").content.decode()
     assert "Avec le soutien de" in html
     assert "État" in html and "40\u202f%" in html
