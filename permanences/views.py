@@ -7,10 +7,19 @@ from django.views.generic import TemplateView
 
 from citeslab.core.cache import PagePublique
 from citeslab.core.json_ld import json_ld
+from permanences.activites import activites_entre
 from permanences.context_processors import bureau
 from permanences.models import PREMIERE_ANNEE, Permanence
 from permanences.opening_hours import osm_opening_hours
-from permanences.planning import creneaux, format_semaine, jour_ferie, lundi, permanences_et_fermetures, semaine_iso
+from permanences.planning import (
+    creneaux,
+    format_semaine,
+    jour_ferie,
+    lignes_de_la_semaine,
+    lundi,
+    permanences_et_fermetures,
+    semaine_iso,
+)
 from permanences.schema import schema_bureau
 
 
@@ -44,22 +53,7 @@ class SemaineView(PagePublique, TemplateView):
         permanences, fermetures = permanences_et_fermetures(debut, fin)
         semaine = creneaux(debut, fin, permanences=permanences, fermetures=fermetures)
 
-        # Rows: Monday to Friday, plus a weekend day only if a slot falls on it.
-        jours_ouverts = {c.date.weekday() for c in semaine}
-        lignes = []
-        for decalage in range(7):
-            jour = debut + datetime.timedelta(days=decalage)
-            if decalage >= 5 and decalage not in jours_ouverts:
-                continue
-            du_jour = [c for c in semaine if c.date == jour]
-            lignes.append(
-                {
-                    "date": jour,
-                    "aujourd_hui": jour == timezone.localdate(),
-                    "matin": [c for c in du_jour if c.permanence.debut.hour < 12],
-                    "apres_midi": [c for c in du_jour if c.permanence.debut.hour >= 12],
-                }
-            )
+        lignes = lignes_de_la_semaine(debut, semaine, activites_entre(debut, fin), aujourd_hui=timezone.localdate())
 
         accueil = [p for p in permanences if p.type == Permanence.Type.ACCUEIL]
         lieux = {}
