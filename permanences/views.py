@@ -1,13 +1,18 @@
 import datetime
+from pathlib import Path
 
-from django.http import Http404
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from citeslab.core.cache import PagePublique
 from citeslab.core.json_ld import json_ld
+from citeslab.core.pdf import html_en_pdf
 from permanences.activites import activites_entre
+from permanences.affiche import SEMAINE_TYPE, contenu_affiche
 from permanences.context_processors import bureau
 from permanences.models import PREMIERE_ANNEE, Permanence
 from permanences.opening_hours import osm_opening_hours
@@ -23,6 +28,18 @@ from permanences.planning import (
 from permanences.schema import schema_bureau
 
 
+def semaine_demandee(valeur: str, aujourd_hui: datetime.date) -> datetime.date:
+    """The Monday of `?semaine=2026-W49`, or a French 404 for anything else."""
+    try:
+        debut = semaine_iso(valeur)
+    except ValueError:
+        raise Http404("Semaine inconnue : écrivez-la sous la forme 2026-W49.") from None
+    # Bounded, so that crawlers cannot fill the cache with centuries of empty weeks.
+    if not PREMIERE_ANNEE <= debut.year <= aujourd_hui.year + 2:
+        raise Http404("Cette semaine est en dehors du planning publié.")
+    return debut
+
+
 class SemaineView(PagePublique, TemplateView):
     """The weekly table of the press kit for one week (`?semaine=2026-W49`), closures in place of slots."""
 
@@ -32,16 +49,7 @@ class SemaineView(PagePublique, TemplateView):
         aujourd_hui = timezone.localdate()
         self.cette_semaine = lundi(aujourd_hui)
         valeur = request.GET.get("semaine")
-        if valeur:
-            try:
-                self.debut = semaine_iso(valeur)
-            except ValueError:
-                raise Http404("Semaine inconnue : écrivez-la sous la forme 2026-W49.") from None
-            # Bounded, so that crawlers cannot fill the cache with centuries of empty weeks.
-            if not PREMIERE_ANNEE <= self.debut.year <= aujourd_hui.year + 2:
-                raise Http404("Cette semaine est en dehors du planning publié.")
-        else:
-            self.debut = self.cette_semaine
+        self.debut = semaine_demandee(valeur, aujourd_hui) if valeur else self.cette_semaine
         return super().dispatch(request, *args, **kwargs)
 
     def parties_cle(self):
@@ -101,8 +109,61 @@ class SemaineView(PagePublique, TemplateView):
                     else None
                 ),
                 "lien_cette_semaine": base,
+                "lien_affiche": f"{reverse('permanences:affiche')}?semaine={format_semaine(debut)}",
                 "osm_horaires": osm_opening_hours(accueil),
                 "json_ld": json_ld(schema_bureau(self.request, bureau(), permanences)),
             }
         )
         return context
+
+
+class AfficheMixin:
+    """`?semaine=2026-W49` for a dated week, `?semaine=type` for the standard week, nothing for this week."""
+
+    def dispatch(self, request, *args, **kwargs):
+        aujourd_hui = timezone.localdate()
+        valeur = request.GET.get("semaine", "")
+        if valeur == SEMAINE_TYPE:
+            self.debut = None
+        else:
+            self.debut = semaine_demandee(valeur, aujourd_hui) if valeur else lundi(aujourd_hui)
+        return super().dispatch(request, *args, **kwargs)
+
+    def parties_cle(self):
+        return (self.template_name, self.debut, timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(contenu_affiche(debut=self.debut, aujourd_hui=timezone.localdate()))
+        parametre = SEMAINE_TYPE if self.debut is None else format_semaine(self.debut)
+        context["lien_pdf"] = f"{reverse('permanences:affiche_pdf')}?semaine={parametre}"
+        cette_semaine = lundi(timezone.localdate())
+        context["choix"] = [
+            (libelle, f"{reverse('permanences:affiche')}?semaine={valeur}", valeur == parametre)
+            for libelle, valeur in (
+                ("Cette semaine", format_semaine(cette_semaine)),
+                ("La semaine prochaine", format_semaine(cette_semaine + datetime.timedelta(weeks=1))),
+                ("La semaine type", SEMAINE_TYPE),
+            )
+        ]
+        return context
+
+
+class AfficheView(AfficheMixin, PagePublique, TemplateView):
+    """The A4 poster for the social centres' notice boards, printed from the browser (print stylesheet)."""
+
+    template_name = "permanences/affiche.html"
+
+
+class AffichePdfView(AfficheMixin, PagePublique, TemplateView):
+    """The same poster as a one-page A4 PDF (WeasyPrint), rendered once per week and data version."""
+
+    template_name = "permanences/affiche_pdf.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        html = render_to_string(self.template_name, context, request=self.request)
+        pdf = html_en_pdf(html, feuilles=[Path(finders.find("css/affiche.css"))])
+        nom = "semaine-type" if self.debut is None else format_semaine(self.debut)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="affiche-citeslab-{nom}.pdf"'
+        return response
