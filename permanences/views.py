@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from citeslab.core.cache import PagePublique
 from citeslab.core.json_ld import json_ld
-from citeslab.core.pdf import html_en_pdf
+from citeslab.core.pdf import pdf_sur_une_page
 from permanences.activites import activites_entre
 from permanences.affiche import SEMAINE_TYPE, contenu_affiche
 from permanences.context_processors import bureau
@@ -155,14 +155,22 @@ class AfficheView(AfficheMixin, PagePublique, TemplateView):
     template_name = "permanences/affiche.html"
 
 
+# How many versions of the poster, each tighter than the one before, the PDF may try (.affiche-serrage-N).
+SERRAGES = 3
+
+
 class AffichePdfView(AfficheMixin, PagePublique, TemplateView):
     """The same poster as a one-page A4 PDF (WeasyPrint), rendered once per week and data version."""
 
     template_name = "permanences/affiche_pdf.html"
 
     def render_to_response(self, context, **response_kwargs):
-        html = render_to_string(self.template_name, context, request=self.request)
-        pdf = html_en_pdf(html, feuilles=[Path(finders.find("css/affiche.css"))])
+        # A week of long workshop titles and closures may run over: tighter versions (affiche.css) until it fits.
+        versions = (
+            render_to_string(self.template_name, {**context, "serrage": serrage}, request=self.request)
+            for serrage in range(SERRAGES)
+        )
+        pdf = pdf_sur_une_page(versions, feuilles=[Path(finders.find("css/affiche.css"))])
         nom = "semaine-type" if self.debut is None else format_semaine(self.debut)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="affiche-citeslab-{nom}.pdf"'

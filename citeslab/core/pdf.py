@@ -5,6 +5,7 @@ refused, so a rendering can neither reach the network nor read a file it was not
 """
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 # WeasyPrint reports each step, and fontTools each table of each font it subsets, at INFO: dozens of lines per
@@ -21,10 +22,30 @@ def _rien(url, *args, **kwargs):
     raise RessourceRefusee(url)
 
 
-def html_en_pdf(html: str, *, feuilles: list[Path], base_url: str | None = None) -> bytes:
-    """The PDF of `html` with the stylesheets `feuilles` (their @page rules set the paper size)."""
-    # Imported here: WeasyPrint loads Pango and fonts, about half a second that only this download needs.
+def _document(html: str, feuilles: list[Path]):
+    # Imported here: WeasyPrint loads Pango and fonts, about half a second that only a download needs.
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=_rien)
-    return document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(feuille)) for feuille in feuilles])
+    styles = [weasyprint.CSS(filename=str(feuille), url_fetcher=_rien) for feuille in feuilles]
+    return weasyprint.HTML(string=html, url_fetcher=_rien).render(stylesheets=styles)
+
+
+def html_en_pdf(html: str, *, feuilles: list[Path]) -> bytes:
+    """The PDF of `html` with the stylesheets `feuilles` (their @page rules set the paper size)."""
+    return _document(html, feuilles).write_pdf()
+
+
+def pdf_sur_une_page(versions: Iterable[str], *, feuilles: list[Path]) -> bytes:
+    """The PDF of the first of `versions` (the same document, tighter and tighter) that fits on one page.
+
+    `versions` may be a generator: a version is rendered only when the one before it ran over. When none
+    fits, the last one is kept: a second page is better than a cut text.
+    """
+    document = None
+    for html in versions:
+        document = _document(html, feuilles)
+        if len(document.pages) <= 1:
+            break
+    if document is None:
+        raise ValueError("aucune version à rendre")
+    return document.write_pdf()
