@@ -18,16 +18,24 @@ class RessourceRefusee(Exception):
     pass
 
 
-def _rien(url, *args, **kwargs):
+def _refuser(url: str):
     raise RessourceRefusee(url)
 
 
 def _document(html: str, feuilles: list[Path]):
     # Imported here: WeasyPrint loads Pango and fonts, about half a second that only a download needs.
     import weasyprint
+    from weasyprint.urls import URLFetcher
 
-    styles = [weasyprint.CSS(filename=str(feuille), url_fetcher=_rien) for feuille in feuilles]
-    return weasyprint.HTML(string=html, url_fetcher=_rien).render(stylesheets=styles)
+    class AucuneRessource(URLFetcher):
+        """WeasyPrint's fetcher that fetches nothing: an image or a stylesheet in the document is skipped."""
+
+        def fetch(self, url, headers=None):
+            _refuser(url)
+
+    refus = AucuneRessource()
+    styles = [weasyprint.CSS(filename=str(feuille), url_fetcher=refus) for feuille in feuilles]
+    return weasyprint.HTML(string=html, url_fetcher=refus).render(stylesheets=styles)
 
 
 def html_en_pdf(html: str, *, feuilles: list[Path]) -> bytes:
