@@ -1,9 +1,8 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.core.exceptions import ValidationError
 
 from ateliers.models import Inscription
+from citeslab.core.coordonnees import MESSAGES_EMAIL, MESSAGES_NOM, MESSAGES_PRENOM, exiger_telephone_ou_email
 
 
 class InscriptionForm(forms.ModelForm):
@@ -16,6 +15,8 @@ class InscriptionForm(forms.ModelForm):
             "nom": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
+        # The contact form's wording for the same mistakes (citeslab.core.coordonnees).
+        error_messages = {"prenom": MESSAGES_PRENOM, "nom": MESSAGES_NOM, "email": MESSAGES_EMAIL}
         help_texts = {
             "telephone": "Un téléphone ou une adresse électronique : au moins l'un des deux.",
             "email": "Pour recevoir la confirmation, le rappel la veille et le lien d'annulation.",
@@ -27,22 +28,15 @@ class InscriptionForm(forms.ModelForm):
         quartier.label = "Votre quartier"
         quartier.empty_label = "Autre quartier / je ne sais pas"
         quartier.required = False
+        # The template draws the <form> tag, the error summary above the fields and the button, as on /contact/.
         self.helper = FormHelper()
-        self.helper.add_input(Submit("inscription", "Je m'inscris"))
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
     def clean_email(self):
         return self.cleaned_data.get("email", "").strip().lower()
 
     def clean(self):
         cleaned = super().clean()
-        saisis = cleaned.get("telephone") or cleaned.get("email")
-        if not saisis and not self.has_error("telephone") and not self.has_error("email"):
-            self.add_error(
-                "telephone",
-                ValidationError(
-                    "Indiquez un numéro de téléphone ou une adresse électronique pour que nous puissions "
-                    "vous joindre.",
-                    code="contact_requis",
-                ),
-            )
+        exiger_telephone_ou_email(self, cleaned)
         return cleaned

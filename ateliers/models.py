@@ -177,3 +177,10 @@ class Inscription(models.Model):
             )
         # Any other constraint as Django checks it; this one, its fields excluded, is skipped there.
         super().validate_constraints(exclude=exclude | {"telephone", "email"})
+
+    def rang_en_attente(self) -> int | None:
+        """Place on the waiting list, 1 for the next seat freed (seats go first come, first served); one query."""
+        if self.statut != Inscription.Statut.ATTENTE:
+            return None
+        avant = Q(cree_le__lt=self.cree_le) | Q(cree_le=self.cree_le, pk__lt=self.pk)
+        return Inscription.objects.en_attente().filter(avant, atelier_id=self.atelier_id).count() + 1

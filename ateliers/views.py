@@ -68,7 +68,11 @@ class InscriptionView(JetonMixin, View):
     """What the resident sees after registering, and again from the link in their e-mail."""
 
     def get(self, request, jeton):
-        return render(request, "ateliers/inscription_detail.html", self.contexte())
+        return render(
+            request,
+            "ateliers/inscription_detail.html",
+            {**self.contexte(), "rang": self.inscription.rang_en_attente()},
+        )
 
 
 class AnnulationView(JetonMixin, View):

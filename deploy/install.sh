@@ -23,7 +23,9 @@ ACME=/var/www/letsencrypt
 CERT_DIR=/etc/letsencrypt/live/$DOMAINE
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 # procps : /bin/kill, pour ExecReload= de citeslab.service (absent d'une installation Debian minimale).
-PAQUETS=(python3 python3-venv postgresql postgresql-client redis-server nginx certbot rsync curl openssl ca-certificates procps)
+# libpango-1.0-0, libpangoft2-1.0-0 and fonts-dejavu-core: WeasyPrint's text layout and fonts (the poster's PDF).
+PAQUETS=(python3 python3-venv postgresql postgresql-client redis-server nginx certbot rsync curl openssl ca-certificates procps
+  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 SERVICES=(citeslab.service citeslab-worker.service citeslab-rappels.service citeslab-purge.service citeslab-sauvegarde.service)
 MINUTEURS=(citeslab-rappels.timer citeslab-purge.timer citeslab-sauvegarde.timer)
 

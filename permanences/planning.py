@@ -143,3 +143,34 @@ def permanences_et_fermetures(debut: datetime.date, fin: datetime.date):
     permanences = list(Permanence.objects.en_vigueur_entre(debut, fin).select_related("lieu__quartier"))
     fermetures = list(Fermeture.objects.entre(debut, fin))
     return permanences, fermetures
+
+
+def lignes_de_la_semaine(
+    debut: datetime.date, semaine: list[Creneau], activites=(), *, aujourd_hui=None
+) -> list[dict]:
+    """The week table's rows: Monday to Friday (a weekend day only if a slot falls on it), morning and afternoon.
+
+    Each half-day holds its slots and the registered activities (permanences.activites) starting in it. An
+    "Ateliers Émergence" slot shows the real workshops of its half-day, or says none is planned; a workshop in a
+    half-day without such a slot is listed after that half-day's slots (`activites_a_part`).
+    """
+    jours_ouverts = {c.date.weekday() for c in semaine}
+    lignes = []
+    for decalage in range(7):
+        jour = debut + datetime.timedelta(days=decalage)
+        if decalage >= 5 and decalage not in jours_ouverts and not any(a.jour == jour for a in activites):
+            continue
+        ligne = {"date": jour, "aujourd_hui": jour == aujourd_hui}
+        for cle, demi_journee in (("matin", "matin"), ("apres_midi", "après-midi")):
+            du_creneau = [c for c in semaine if c.date == jour and c.permanence.demi_journee == demi_journee]
+            des_activites = [a for a in activites if a.jour == jour and a.demi_journee == demi_journee]
+            a_un_creneau_ateliers = any(
+                c.ouvert and c.permanence.type == Permanence.Type.ATELIERS_EMERGENCE for c in du_creneau
+            )
+            ligne[cle] = {
+                "creneaux": du_creneau,
+                "activites": des_activites,
+                "activites_a_part": [] if a_un_creneau_ateliers else des_activites,
+            }
+        lignes.append(ligne)
+    return lignes

@@ -1,17 +1,43 @@
 import datetime
+from pathlib import Path
 
-from django.http import Http404
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from citeslab.core.cache import PagePublique
 from citeslab.core.json_ld import json_ld
+from citeslab.core.pdf import pdf_sur_une_page
+from permanences.activites import activites_entre
+from permanences.affiche import SEMAINE_TYPE, contenu_affiche
 from permanences.context_processors import bureau
 from permanences.models import PREMIERE_ANNEE, Permanence
 from permanences.opening_hours import osm_opening_hours
-from permanences.planning import creneaux, format_semaine, jour_ferie, lundi, permanences_et_fermetures, semaine_iso
+from permanences.planning import (
+    creneaux,
+    format_semaine,
+    jour_ferie,
+    lignes_de_la_semaine,
+    lundi,
+    permanences_et_fermetures,
+    semaine_iso,
+)
 from permanences.schema import schema_bureau
+
+
+def semaine_demandee(valeur: str, aujourd_hui: datetime.date) -> datetime.date:
+    """The Monday of `?semaine=2026-W49`, or a French 404 for anything else."""
+    try:
+        debut = semaine_iso(valeur)
+    except ValueError:
+        raise Http404("Semaine inconnue : écrivez-la sous la forme 2026-W49.") from None
+    # Bounded, so that crawlers cannot fill the cache with centuries of empty weeks.
+    if not PREMIERE_ANNEE <= debut.year <= aujourd_hui.year + 2:
+        raise Http404("Cette semaine est en dehors du planning publié.")
+    return debut
 
 
 class SemaineView(PagePublique, TemplateView):
@@ -23,16 +49,7 @@ class SemaineView(PagePublique, TemplateView):
         aujourd_hui = timezone.localdate()
         self.cette_semaine = lundi(aujourd_hui)
         valeur = request.GET.get("semaine")
-        if valeur:
-            try:
-                self.debut = semaine_iso(valeur)
-            except ValueError:
-                raise Http404("Semaine inconnue : écrivez-la sous la forme 2026-W49.") from None
-            # Bounded, so that crawlers cannot fill the cache with centuries of empty weeks.
-            if not PREMIERE_ANNEE <= self.debut.year <= aujourd_hui.year + 2:
-                raise Http404("Cette semaine est en dehors du planning publié.")
-        else:
-            self.debut = self.cette_semaine
+        self.debut = semaine_demandee(valeur, aujourd_hui) if valeur else self.cette_semaine
         return super().dispatch(request, *args, **kwargs)
 
     def parties_cle(self):
@@ -44,22 +61,7 @@ class SemaineView(PagePublique, TemplateView):
         permanences, fermetures = permanences_et_fermetures(debut, fin)
         semaine = creneaux(debut, fin, permanences=permanences, fermetures=fermetures)
 
-        # Rows: Monday to Friday, plus a weekend day only if a slot falls on it.
-        jours_ouverts = {c.date.weekday() for c in semaine}
-        lignes = []
-        for decalage in range(7):
-            jour = debut + datetime.timedelta(days=decalage)
-            if decalage >= 5 and decalage not in jours_ouverts:
-                continue
-            du_jour = [c for c in semaine if c.date == jour]
-            lignes.append(
-                {
-                    "date": jour,
-                    "aujourd_hui": jour == timezone.localdate(),
-                    "matin": [c for c in du_jour if c.permanence.debut.hour < 12],
-                    "apres_midi": [c for c in du_jour if c.permanence.debut.hour >= 12],
-                }
-            )
+        lignes = lignes_de_la_semaine(debut, semaine, activites_entre(debut, fin), aujourd_hui=timezone.localdate())
 
         accueil = [p for p in permanences if p.type == Permanence.Type.ACCUEIL]
         lieux = {}
@@ -107,8 +109,69 @@ class SemaineView(PagePublique, TemplateView):
                     else None
                 ),
                 "lien_cette_semaine": base,
+                "lien_affiche": f"{reverse('permanences:affiche')}?semaine={format_semaine(debut)}",
                 "osm_horaires": osm_opening_hours(accueil),
                 "json_ld": json_ld(schema_bureau(self.request, bureau(), permanences)),
             }
         )
         return context
+
+
+class AfficheMixin:
+    """`?semaine=2026-W49` for a dated week, `?semaine=type` for the standard week, nothing for this week."""
+
+    def dispatch(self, request, *args, **kwargs):
+        aujourd_hui = timezone.localdate()
+        valeur = request.GET.get("semaine", "")
+        if valeur == SEMAINE_TYPE:
+            self.debut = None
+        else:
+            self.debut = semaine_demandee(valeur, aujourd_hui) if valeur else lundi(aujourd_hui)
+        return super().dispatch(request, *args, **kwargs)
+
+    def parties_cle(self):
+        return (self.template_name, self.debut, timezone.localdate())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(contenu_affiche(debut=self.debut, aujourd_hui=timezone.localdate()))
+        parametre = SEMAINE_TYPE if self.debut is None else format_semaine(self.debut)
+        context["lien_pdf"] = f"{reverse('permanences:affiche_pdf')}?semaine={parametre}"
+        cette_semaine = lundi(timezone.localdate())
+        context["choix"] = [
+            (libelle, f"{reverse('permanences:affiche')}?semaine={valeur}", valeur == parametre)
+            for libelle, valeur in (
+                ("Cette semaine", format_semaine(cette_semaine)),
+                ("La semaine prochaine", format_semaine(cette_semaine + datetime.timedelta(weeks=1))),
+                ("La semaine type", SEMAINE_TYPE),
+            )
+        ]
+        return context
+
+
+class AfficheView(AfficheMixin, PagePublique, TemplateView):
+    """The A4 poster for the social centres' notice boards, printed from the browser (print stylesheet)."""
+
+    template_name = "permanences/affiche.html"
+
+
+# How many versions of the poster, each tighter than the one before, the PDF may try (.affiche-serrage-N).
+SERRAGES = 3
+
+
+class AffichePdfView(AfficheMixin, PagePublique, TemplateView):
+    """The same poster as a one-page A4 PDF (WeasyPrint), rendered once per week and data version."""
+
+    template_name = "permanences/affiche_pdf.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        # A week of long workshop titles and closures may run over: tighter versions (affiche.css) until it fits.
+        versions = (
+            render_to_string(self.template_name, {**context, "serrage": serrage}, request=self.request)
+            for serrage in range(SERRAGES)
+        )
+        pdf = pdf_sur_une_page(versions, feuilles=[Path(finders.find("css/affiche.css"))])
+        nom = "semaine-type" if self.debut is None else format_semaine(self.debut)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="affiche-citeslab-{nom}.pdf"'
+        return response

@@ -5,12 +5,12 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
+from citeslab.core.coordonnees import MESSAGES_EMAIL, MESSAGES_NOM, MESSAGES_PRENOM, exiger_telephone_ou_email
 from citeslab.core.telephone import ChampTelephone
 from citeslab.core.texte import valider_nom
 from permanences.models import Quartier
 
 AUTRE_QUARTIER = "autre"
-MESSAGE_JOINDRE = "Indiquez un numéro de téléphone ou une adresse électronique, pour qu'on puisse vous répondre."
 
 
 class ContactForm(forms.Form):
@@ -18,14 +18,14 @@ class ContactForm(forms.Form):
         label="Prénom",
         max_length=100,
         validators=[valider_nom],
-        error_messages={"required": "Indiquez votre prénom."},
+        error_messages=MESSAGES_PRENOM,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     nom = forms.CharField(
         label="Nom",
         max_length=100,
         validators=[valider_nom],
-        error_messages={"required": "Indiquez votre nom."},
+        error_messages=MESSAGES_NOM,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     telephone = ChampTelephone(label="Téléphone", required=False, help_text="Par exemple 06 12 34 56 78.")
@@ -34,7 +34,7 @@ class ContactForm(forms.Form):
         max_length=254,
         required=False,
         help_text="Par exemple nom@exemple.fr.",
-        error_messages={"invalid": "Cette adresse électronique n'est pas valide (par exemple nom@exemple.fr)."},
+        error_messages=MESSAGES_EMAIL,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     quartier = forms.ChoiceField(
@@ -106,14 +106,7 @@ class ContactForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not cleaned.get("telephone")
-            and not cleaned.get("email")
-            and "telephone" not in self.errors
-            and "email" not in self.errors
-        ):
-            # Next to the first of the two fields, under the legend that says "at least one of the two".
-            self.add_error("telephone", ValidationError(MESSAGE_JOINDRE, code="joindre"))
+        exiger_telephone_ou_email(self, cleaned)
         return cleaned
 
     def champs_porteur(self) -> dict:

@@ -133,7 +133,7 @@ def test_registering_without_phone_or_email_shows_the_error_next_to_the_field(cl
     response = inscrire(client, atelier, email="", telephone="")
     assert response.status_code == 200
     assert response.context["form"].errors["telephone"] == [
-        "Indiquez un numéro de téléphone ou une adresse électronique pour que nous puissions vous joindre."
+        "Indiquez un numéro de téléphone ou une adresse électronique, pour qu'on puisse vous répondre."
     ]
     assert not Inscription.objects.exists()
 
@@ -145,7 +145,7 @@ def test_registering_with_an_invalid_phone_shows_an_error_in_french(client):
 
 def test_registering_with_an_empty_first_name_shows_an_error(client):
     response = inscrire(client, AtelierFactory(), prenom="")
-    assert response.context["form"].errors["prenom"] == ["Ce champ est obligatoire."]
+    assert response.context["form"].errors["prenom"] == ["Indiquez votre prénom."]
 
 
 def test_registering_normalises_the_phone(client):

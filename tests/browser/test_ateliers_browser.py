@@ -71,3 +71,29 @@ def test_a_resident_who_forgets_her_contact_details_sees_the_error_next_to_the_f
     erreur = phone.locator("#id_telephone ~ .invalid-feedback, #error_1_id_telephone").first
     assert "Indiquez un numéro de téléphone ou une adresse électronique" in erreur.inner_text()
     assert not Inscription.objects.exists()
+
+
+def test_a_registration_with_a_bad_phone_focuses_the_error_summary_that_leads_to_the_field(server, phone):
+    from axe_playwright_python.sync_playwright import Axe
+
+    atelier = AtelierFactory(titre="Atelier Émergence")
+    phone.goto(f"{server}/ateliers/{atelier.pk}/")
+    phone.get_by_label("Prénom*", exact=True).fill("Nadia")
+    phone.get_by_label("Nom*", exact=True).fill("Exemple")
+    phone.get_by_label("Téléphone").fill("06 12")
+    phone.get_by_role("button", name="Je m'inscris").click()
+
+    assert phone.title().startswith("Erreur — Atelier Émergence")
+    resume = phone.get_by_role("alert")
+    assert "Ce numéro de téléphone n'est pas valide" in resume.inner_text()
+    # Focused, hence scrolled into view on the phone, and read first by a screen reader.
+    assert phone.evaluate("document.activeElement.id") == "erreurs"
+    boite = resume.bounding_box()
+    assert 0 <= boite["y"] < 844
+    phone.screenshot(path="/tmp/shots_public/atelier-erreur-telephone.png")
+    resume.get_by_role("link").first.click()
+    assert phone.evaluate("document.activeElement.id") == "id_telephone"
+    assert phone.get_by_label("Téléphone").get_attribute("aria-invalid") == "true"
+    results = Axe().run(phone)
+    assert results.violations_count == 0, results.generate_report()
+    assert not Inscription.objects.exists()

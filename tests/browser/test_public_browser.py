@@ -22,6 +22,8 @@ PAGES = {
     "accueil": "/",
     "permanences": "/permanences/",
     "permanences-noel": f"/permanences/?semaine={_noel:%G-W%V}",  # a public holiday and a closure
+    "affiche": "/permanences/affiche/",
+    "affiche-semaine-type": "/permanences/affiche/?semaine=type",
     "contact": "/contact/",
     "merci": "/contact/merci/",
     "mentions-legales": "/mentions-legales/",

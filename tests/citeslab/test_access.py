@@ -30,6 +30,8 @@ PUBLIC = {
     "healthz",
     "permanences:semaine",
     "permanences:ics",
+    "permanences:affiche",
+    "permanences:affiche_pdf",
     "porteurs:contact",
     "porteurs:merci",
     "ateliers:liste",

@@ -13,6 +13,8 @@ PAGES = [
     "/",
     "/permanences/",
     "/permanences/?semaine=2026-W52",
+    "/permanences/affiche/",
+    "/permanences/affiche/?semaine=type",
     "/contact/",
     "/contact/merci/",
     "/mentions-legales/",
