@@ -1,12 +1,246 @@
-"""Admin building blocks shared by the apps: history pages, big-table lists, cached choices, confirmation pages."""
+"""Admin building blocks shared by the apps: natural French, history pages, big-table lists, cached choices,
+confirmation pages."""
 
-from django.contrib import admin
+import re
+
+from django.apps import apps as apps_registry
+from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.auth.models import Permission
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
+from django.forms import CheckboxInput
 from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from citeslab.core.noms import Nom, nom_application, nom_de
+
+# ---------------------------------------------------------------------------------------------------------------
+# Natural French on every admin page
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _motif(gabarit: str) -> re.Pattern:
+    """A regex matching one of Django's messages once translated, its placeholders captured as named groups."""
+    morceaux = re.split(r"(\{\w+\}|%\(\w+\)[sd])", gabarit)
+    regex = ""
+    for morceau in morceaux:
+        nom = re.fullmatch(r"\{(\w+)\}|%\((\w+)\)[sd]", morceau)
+        if nom:
+            groupe = nom.group(1) or nom.group(2)
+            regex += f"(?P<{groupe}>.+?)" if f"(?P<{groupe}>" not in regex else f"(?P={groupe})"
+        else:
+            regex += re.escape(morceau)
+    return re.compile(regex + r"\Z", re.DOTALL)
+
+
+def _messages_de_django(nom: Nom):
+    """(Django's message as the French translation writes it, how to say it naturally) for one model."""
+    ajoute = gettext("The {name} “{obj}” was added successfully.")
+    modifie = gettext("The {name} “{obj}” was changed successfully.")
+    le = capfirst(nom.le)
+
+    def phrase(verbe, suite=""):
+        return lambda m: format_html(
+            "{} « {} » a été {}{}.{}", le, mark_safe(m["obj"]), verbe, nom.e + nom.s, suite
+        )
+
+    encore = f" Vous pouvez continuer à {'les' if nom.toujours_pluriel else 'la' if nom.feminin else 'le'} modifier."
+    autre = f" Vous pouvez ajouter {nom.un_autre} ci-dessous."
+    return [
+        (ajoute + " " + gettext("You may edit it again below."), phrase("ajouté", encore)),
+        (gettext("The {name} “{obj}” was added successfully. You may add another {name} below."), phrase("ajouté", autre)),
+        (ajoute, phrase("ajouté")),
+        (gettext("The {name} “{obj}” was changed successfully. You may edit it again below."), phrase("modifié", encore)),
+        (
+            gettext("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+            phrase("modifié", autre),
+        ),
+        (modifie, phrase("modifié")),
+        (
+            gettext("The %(name)s “%(obj)s” was deleted successfully."),
+            lambda m: format_html("{} « {} » a été supprimé{}.", le, mark_safe(m["obj"]), nom.e + nom.s),
+        ),
+        (
+            gettext("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
+            lambda m: f"{capfirst(nom.aucun)} ne porte le numéro {m['key']} : {nom.il} a peut-être été "
+            f"supprimé{nom.e}.",
+        ),
+        (
+            gettext("Successfully deleted %(count)d %(items)s."),
+            lambda m: f"{nom.nombre(int(m['count']))} supprimé{nom.accord(int(m['count']))}.",
+        ),
+        (
+            gettext("Items must be selected in order to perform actions on them. No items have been changed."),
+            lambda m: f"Cochez d’abord {nom.les} concerné{nom.e}s : rien n’a été modifié.",
+        ),
+        (gettext("No action selected."), lambda m: "Choisissez d’abord une action dans la liste : rien n’a été fait."),
+    ] + [
+        (
+            ngettext("%(count)s %(name)s was changed successfully.", "%(count)s %(name)s were changed successfully.", n),
+            lambda m: f"{nom.nombre(int(m['count']))} modifié{nom.accord(int(m['count']))}.",
+        )
+        for n in (1, 2)
+    ]
+
+
+class FrancaisAdminMixin:
+    """Titles, messages and confirmations of a ModelAdmin written from its model's Nom (citeslab.core.noms).
+
+    SiteFrancais puts it under every ModelAdmin registered, the project's and the libraries' alike, so a new
+    admin page says "Ajouter un atelier" and "Modifier l'inscription « … »" without doing anything.
+    """
+
+    @property
+    def nom(self) -> Nom:
+        return nom_de(self.model)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": self.nom.titre_liste, "nom": self.nom, **(extra_context or {})})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        nom = self.nom
+        if add:
+            titre = f"Ajouter {nom.un}"
+        elif self.has_change_permission(request, obj):
+            titre = f"Modifier {nom.le} « {obj} »"
+        else:
+            titre = f"{capfirst(nom.le)} « {obj} »"
+        # Only Django's own title is replaced: a view that chose its title keeps it.
+        if context.get("title") in {gettext(g) % self.opts.verbose_name for g in ("Add %s", "Change %s", "View %s")}:
+            context.update(title=titre, subtitle=None)
+        context["nom"] = nom
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def render_delete_form(self, request, context):
+        nom = self.nom
+        objet = context.get("object")
+        if context.get("perms_lacking") or context.get("protected"):
+            context["title"] = f"Impossible de supprimer {nom.le} « {objet} »"
+        else:
+            context["title"] = f"Supprimer {nom.le} « {objet} »"
+        context["nom"] = nom
+        return super().render_delete_form(request, context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return super().history_view(request, object_id, {"nom": self.nom, **(extra_context or {})})
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            fonction, nom_action, _ = actions["delete_selected"]
+            actions["delete_selected"] = (
+                fonction,
+                nom_action,
+                f"Supprimer {self.nom.les} sélectionné{self.nom.e}s",
+            )
+        return actions
+
+    def action_checkbox(self, obj):
+        attrs = {"class": "action-select", "aria-label": f"Cocher « {obj} »"}
+        return CheckboxInput(attrs, lambda value: False).render(admin.helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        texte = str(message)
+        for gabarit, naturel in _messages_de_django(self.nom):
+            trouve = _motif(gabarit).match(texte)
+            if trouve:
+                message = naturel(trouve)
+                break
+        return super().message_user(request, message, level, extra_tags, fail_silently)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return super().delete_view(request, object_id, {"nom": self.nom, **(extra_context or {})})
+
+    def get_deleted_objects(self, objs, request):
+        """Django's list of what goes with a deletion, each line named in French: "Suivi : Entretien du …"."""
+        try:
+            obj = objs[0]
+        except IndexError:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(obj._meta.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+
+        def ligne(obj):
+            model = obj.__class__
+            nom = nom_de(model)
+            if model._meta.auto_created:
+                # A row of a many-to-many table ("User_groups object (2)"): the two things it links.
+                liens = [f for f in model._meta.fields if f.is_relation]
+                return f"{capfirst(nom.singulier)} : " + " – ".join(str(getattr(obj, f.name)) for f in liens)
+            if self.admin_site.is_registered(model):
+                if not self.admin_site.get_model_admin(model).has_delete_permission(request, obj):
+                    perms_needed.add(nom.pluriel)
+                try:
+                    url = reverse(
+                        f"{self.admin_site.name}:{model._meta.app_label}_{model._meta.model_name}_change",
+                        args=[quote(obj.pk)],
+                    )
+                except NoReverseMatch:
+                    return f"{capfirst(nom.singulier)} : {obj}"
+                return format_html('{} : <a href="{}">{}</a>', capfirst(nom.singulier), url, obj)
+            return f"{capfirst(nom.singulier)} : {obj}"
+
+        a_supprimer = collector.nested(ligne)
+        protegees = [ligne(obj) for obj in collector.protected]
+        par_modele = {nom_de(model).titre_liste: len(objets) for model, objets in collector.model_objs.items()}
+        return a_supprimer, par_modele, perms_needed, protegees
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = libelle_permission
+        return field
+
+
+ACTIONS_DE_PERMISSION = {"add": "ajouter", "change": "modifier", "delete": "supprimer", "view": "voir"}
+
+
+def libelle_permission(permission) -> str:
+    """ "Ateliers — ajouter des inscriptions", not "Ateliers | inscription | Can add inscription"."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    application = nom_application(apps_registry.get_app_config(model._meta.app_label))
+    action, _, modele = permission.codename.partition("_")
+    if action in ACTIONS_DE_PERMISSION and modele == model._meta.model_name:
+        nom = nom_de(model)
+        return f"{application} — {ACTIONS_DE_PERMISSION[action]} {nom.les}"
+    return f"{application} — {permission.name}"
+
+
+class SiteFrancais(admin.AdminSite):
+    """The admin site whose every ModelAdmin speaks natural French (FrancaisAdminMixin)."""
+
+    site_header = "CitésLab Carcassonne — administration"
+    site_title = "CitésLab Carcassonne"
+    index_title = "Tableau de bord"
+
+    _classes: dict[type, type] = {}
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, FrancaisAdminMixin):
+            if admin_class not in self._classes:
+                self._classes[admin_class] = type(admin_class.__name__, (FrancaisAdminMixin, admin_class), {})
+            admin_class = self._classes[admin_class]
+        return super().register(model_or_iterable, admin_class, **options)
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = nom_application(apps_registry.get_app_config(app["app_label"]))
+            for modele in app["models"]:
+                modele["name"] = nom_de(modele["model"]).titre_liste
+        return apps
 
 
 class HistoriqueAdmin(SimpleHistoryAdmin):
