@@ -164,6 +164,8 @@ AUTHENTICATION_BACKENDS = [
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
+# French for the libraries that ship none (the task queue's field names): locale/fr/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

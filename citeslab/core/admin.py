@@ -5,7 +5,7 @@ import re
 
 from django.apps import apps as apps_registry
 from django.contrib import admin, messages
-from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.contrib.auth.models import Permission
 from django.core.paginator import Paginator
 from django.db import connections, router
@@ -48,17 +48,21 @@ def _messages_de_django(nom: Nom):
     le = capfirst(nom.le)
 
     def phrase(verbe, suite=""):
-        return lambda m: format_html(
-            "{} « {} » a été {}{}.{}", le, mark_safe(m["obj"]), verbe, nom.e + nom.s, suite
-        )
+        return lambda m: format_html("{} « {} » a été {}{}.{}", le, mark_safe(m["obj"]), verbe, nom.e + nom.s, suite)
 
     encore = f" Vous pouvez continuer à {'les' if nom.toujours_pluriel else 'la' if nom.feminin else 'le'} modifier."
     autre = f" Vous pouvez ajouter {nom.un_autre} ci-dessous."
     return [
         (ajoute + " " + gettext("You may edit it again below."), phrase("ajouté", encore)),
-        (gettext("The {name} “{obj}” was added successfully. You may add another {name} below."), phrase("ajouté", autre)),
+        (
+            gettext("The {name} “{obj}” was added successfully. You may add another {name} below."),
+            phrase("ajouté", autre),
+        ),
         (ajoute, phrase("ajouté")),
-        (gettext("The {name} “{obj}” was changed successfully. You may edit it again below."), phrase("modifié", encore)),
+        (
+            gettext("The {name} “{obj}” was changed successfully. You may edit it again below."),
+            phrase("modifié", encore),
+        ),
         (
             gettext("The {name} “{obj}” was changed successfully. You may add another {name} below."),
             phrase("modifié", autre),
@@ -70,8 +74,9 @@ def _messages_de_django(nom: Nom):
         ),
         (
             gettext("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
-            lambda m: f"{capfirst(nom.aucun)} ne porte le numéro {m['key']} : {nom.il} a peut-être été "
-            f"supprimé{nom.e}.",
+            lambda m: (
+                f"{capfirst(nom.aucun)} ne porte le numéro {m['key']} : {nom.il} a peut-être été supprimé{nom.e}."
+            ),
         ),
         (
             gettext("Successfully deleted %(count)d %(items)s."),
@@ -84,7 +89,9 @@ def _messages_de_django(nom: Nom):
         (gettext("No action selected."), lambda m: "Choisissez d’abord une action dans la liste : rien n’a été fait."),
     ] + [
         (
-            ngettext("%(count)s %(name)s was changed successfully.", "%(count)s %(name)s were changed successfully.", n),
+            ngettext(
+                "%(count)s %(name)s was changed successfully.", "%(count)s %(name)s were changed successfully.", n
+            ),
             lambda m: f"{nom.nombre(int(m['count']))} modifié{nom.accord(int(m['count']))}.",
         )
         for n in (1, 2)
@@ -103,34 +110,42 @@ class FrancaisAdminMixin:
         return nom_de(self.model)
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": self.nom.titre_liste, "nom": self.nom, **(extra_context or {})})
+        return super().changelist_view(
+            request, {"title": self.nom.titre_liste, "nom": self.nom, **(extra_context or {})}
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         nom = self.nom
         if add:
             titre = f"Ajouter {nom.un}"
         elif self.has_change_permission(request, obj):
-            titre = f"Modifier {nom.le} « {obj} »"
+            titre = f"Modifier {nom.le} « {nom.decrire(obj)} »"
         else:
-            titre = f"{capfirst(nom.le)} « {obj} »"
+            titre = f"{capfirst(nom.le)} « {nom.decrire(obj)} »"
         # Only Django's own title is replaced: a view that chose its title keeps it.
         if context.get("title") in {gettext(g) % self.opts.verbose_name for g in ("Add %s", "Change %s", "View %s")}:
             context.update(title=titre, subtitle=None)
-        context["nom"] = nom
+        context.update(nom=nom, objet_decrit=nom.decrire(obj) if obj is not None else "")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def render_delete_form(self, request, context):
         nom = self.nom
-        objet = context.get("object")
+        objet = nom.decrire(context.get("object"))
         if context.get("perms_lacking") or context.get("protected"):
             context["title"] = f"Impossible de supprimer {nom.le} « {objet} »"
         else:
             context["title"] = f"Supprimer {nom.le} « {objet} »"
-        context["nom"] = nom
+        context.update(nom=nom, objet_decrit=objet)
         return super().render_delete_form(request, context)
 
     def history_view(self, request, object_id, extra_context=None):
-        return super().history_view(request, object_id, {"nom": self.nom, **(extra_context or {})})
+        contexte = {"nom": self.nom}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            contexte.update(
+                title=f"Historique {self.nom.de_le} « {self.nom.decrire(obj)} »", objet_decrit=self.nom.decrire(obj)
+            )
+        return super().history_view(request, object_id, {**contexte, **(extra_context or {})})
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -144,7 +159,7 @@ class FrancaisAdminMixin:
         return actions
 
     def action_checkbox(self, obj):
-        attrs = {"class": "action-select", "aria-label": f"Cocher « {obj} »"}
+        attrs = {"class": "action-select", "aria-label": f"Cocher « {self.nom.decrire(obj)} »"}
         return CheckboxInput(attrs, lambda value: False).render(admin.helpers.ACTION_CHECKBOX_NAME, str(obj.pk))
 
     def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
@@ -175,7 +190,9 @@ class FrancaisAdminMixin:
             if model._meta.auto_created:
                 # A row of a many-to-many table ("User_groups object (2)"): the two things it links.
                 liens = [f for f in model._meta.fields if f.is_relation]
-                return f"{capfirst(nom.singulier)} : " + " – ".join(str(getattr(obj, f.name)) for f in liens)
+                return f"{capfirst(nom.singulier)} : " + " – ".join(
+                    nom_de(f.related_model).decrire(getattr(obj, f.name)) for f in liens
+                )
             if self.admin_site.is_registered(model):
                 if not self.admin_site.get_model_admin(model).has_delete_permission(request, obj):
                     perms_needed.add(nom.pluriel)
@@ -185,9 +202,9 @@ class FrancaisAdminMixin:
                         args=[quote(obj.pk)],
                     )
                 except NoReverseMatch:
-                    return f"{capfirst(nom.singulier)} : {obj}"
-                return format_html('{} : <a href="{}">{}</a>', capfirst(nom.singulier), url, obj)
-            return f"{capfirst(nom.singulier)} : {obj}"
+                    return f"{capfirst(nom.singulier)} : {nom.decrire(obj)}"
+                return format_html('{} : <a href="{}">{}</a>', capfirst(nom.singulier), url, nom.decrire(obj))
+            return f"{capfirst(nom.singulier)} : {nom.decrire(obj)}"
 
         a_supprimer = collector.nested(ligne)
         protegees = [ligne(obj) for obj in collector.protected]

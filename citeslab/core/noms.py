@@ -9,13 +9,30 @@ declared gets a guess from its verbose_name, right for most French nouns.
 """
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.text import capfirst
 
 VOYELLES = "aeiouyàâäéèêëîïôöùûüœh"
 # Endings of feminine nouns: "-tion", "-ure", "-ence"… ("permanence", "fermeture", "inscription", "convention").
-FINALES_FEMININES = ("tion", "sion", "ure", "ence", "ance", "ette", "ité", "ée", "ade", "ise", "ie", "ure", "tte", "ine")
+FINALES_FEMININES = (
+    "tion",
+    "sion",
+    "ure",
+    "ence",
+    "ance",
+    "ette",
+    "ité",
+    "ée",
+    "ade",
+    "ise",
+    "ie",
+    "ure",
+    "tte",
+    "ine",
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,8 @@ class Nom:
     toujours_pluriel: bool = False
     # The title of the list, when it is not the plural ("Historique des étapes").
     liste: str = ""
+    # How one row is named, for models whose __str__ is English or a code ("Attempted Access: …").
+    libelle: Callable[[Any], str] | None = field(default=None, compare=False)
 
     def __post_init__(self):
         if not self.pluriel:
@@ -103,6 +122,9 @@ class Nom:
     @property
     def titre_liste(self) -> str:
         return capfirst(self.liste or self.pluriel)
+
+    def decrire(self, obj) -> str:
+        return self.libelle(obj) if self.libelle else str(obj)
 
     def nombre(self, n: int) -> str:
         """ "0 atelier", "1 inscription", "3 porteurs de projet": 0 and 1 take the singular in French."""

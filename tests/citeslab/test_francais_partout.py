@@ -168,6 +168,12 @@ def test_the_checker_finds_django_defaults_and_english():
     assert fautes('<html lang="fr"><h1>Ajouter un atelier</h1><p>Modifier l’inscription « Anne »</p></html>') == []
 
 
+def _sans_jeton_csrf():
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True).post(reverse("porteurs:contact"), {})
+
+
 def _pages_du_role(client, user) -> dict[str, object]:
     """Every admin page this user can reach, with the response; intermediate pages of actions included."""
     request = RequestFactory().get("/")
@@ -223,7 +229,7 @@ def _pages_du_role(client, user) -> dict[str, object]:
 def test_every_staff_page_is_in_natural_french_for_every_role(
     client, seeded, administrateur, chef, agglo, django_user_model
 ):
-    for label, creer in ROWS.items():
+    for creer in ROWS.values():
         creer(2)
     client.raise_request_exception = False  # a 500 is listed with the rest, not raised
     resultats = {}
@@ -238,6 +244,21 @@ def test_every_staff_page_is_in_natural_french_for_every_role(
             if trouvees:
                 resultats[f"{role} — {nom} ({reponse.status_code})"] = trouvees
         client.logout()
+    anonyme = {
+        "page de connexion": client.get(reverse("admin:login")),
+        "formulaire expiré (CSRF)": _sans_jeton_csrf(),
+    }
+    for _ in range(5):
+        anonyme["connexion bloquée"] = client.post(
+            reverse("admin:login"), {"username": "chef", "password": "pas le bon mot de passe"}
+        )
+    assert anonyme["connexion bloquée"].status_code == 429 or "bloqu" in anonyme["connexion bloquée"].content.decode()
+    for nom, reponse in anonyme.items():
+        trouvees = fautes(reponse.content.decode())
+        if "Django" in reponse.content.decode():
+            trouvees.append("« Django » dans le titre ou l'en-tête")
+        if trouvees:
+            resultats[f"anonyme — {nom} ({reponse.status_code})"] = trouvees
     for gabarit in ["400.html", "403.html", "403_csrf.html", "404.html", "413.html", "429.html", "500.html"]:
         trouvees = fautes(render_to_string(gabarit, {}))
         if trouvees:

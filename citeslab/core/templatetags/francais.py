@@ -1,4 +1,5 @@
-"""French in templates: {{ 72000|euros }}, {{ 0.4|pourcent }}, {{ slot|plage }}, {{ day|date_longue }}, {{ opts|nom }}."""
+"""French in templates: {{ 72000|euros }}, {{ 0.4|pourcent }}, {{ slot|plage }}, {{ day|date_longue }}, {{ opts|nom }}.
+"""
 
 import json
 
@@ -41,7 +42,7 @@ def application(opts_ou_app_config) -> str:
 
 @register.simple_tag
 def donnees_inline(inline_admin_formset) -> str:
-    """The inline script's options, with "Ajouter un autre suivi" instead of "Ajouter un objet Suivi supplémentaire"."""
+    """The inline script's options: "Ajouter un autre suivi", not "Ajouter un objet Suivi supplémentaire"."""
     n = noms.nom_de(inline_admin_formset.formset.model)
     prefixe = inline_admin_formset.formset.prefix
     return json.dumps(
