@@ -1,5 +1,4 @@
-"""French in templates: {{ 72000|euros }}, {{ 0.4|pourcent }}, {{ slot|plage }}, {{ day|date_longue }}, {{ opts|nom }}.
-"""
+"""French in templates: {{ 72000|euros }}, {{ 0.4|pourcent }}, {{ slot|plage }}, {{ opts|nom }}…"""
 
 import json
 
