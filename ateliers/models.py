@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from citeslab.core.contraintes import valider_contraintes
 from citeslab.core.formats import plage
 from citeslab.core.telephone import TelephoneField
 from citeslab.core.texte import valider_nom, valider_une_ligne
@@ -65,11 +66,20 @@ class Atelier(models.Model):
             models.CheckConstraint(condition=Q(capacite__gt=0), name="atelier_capacite_positive"),
         ]
 
+    # Meta.constraints in words, on their field (citeslab.core.contraintes): no migration, every form.
+    EXPLICATIONS = {
+        "atelier_fin_apres_debut": ("fin", "La fin de l’atelier doit venir après son début."),
+        "atelier_capacite_positive": ("capacite", "Un atelier a au moins une place."),
+    }
+
     def __str__(self):
         return f"{self.titre} ({timezone.localtime(self.debut):%d/%m/%Y})"
 
     def get_absolute_url(self):
         return reverse("ateliers:detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None):
+        valider_contraintes(self, exclude, self.EXPLICATIONS)
 
     @property
     def horaires(self) -> str:
@@ -157,5 +167,15 @@ class Inscription(models.Model):
             models.CheckConstraint(condition=~Q(telephone="") | ~Q(email=""), name="inscription_telephone_ou_email"),
         ]
 
+    EXPLICATIONS = {
+        "inscription_telephone_ou_email": (
+            "telephone",
+            "Indiquez un téléphone ou une adresse électronique, pour pouvoir prévenir la personne.",
+        ),
+    }
+
     def __str__(self):
         return f"{self.prenom} {self.nom} — {self.atelier.titre}"
+
+    def validate_constraints(self, exclude=None):
+        valider_contraintes(self, exclude, self.EXPLICATIONS)

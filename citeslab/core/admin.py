@@ -7,6 +7,7 @@ from django.apps import apps as apps_registry
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -211,11 +212,50 @@ class FrancaisAdminMixin:
         par_modele = {nom_de(model).titre_liste: len(objets) for model, objets in collector.model_objs.items()}
         return a_supprimer, par_modele, perms_needed, protegees
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return formulaire_francais(super().get_form(request, obj, change, **kwargs))
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and db_field.related_model is Permission:
             field.label_from_instance = libelle_permission
         return field
+
+
+def unicite_en_francais(erreur: ValidationError) -> ValidationError:
+    """ "Il existe déjà un quartier prioritaire avec ce nom", not "Un objet quartier prioritaire avec ce champ…"."""
+    if not hasattr(erreur, "error_dict"):
+        return erreur
+    traduites = {}
+    for champ, erreurs in erreur.error_dict.items():
+        traduites[champ] = []
+        for e in erreurs:
+            params = e.params or {}
+            if e.code in {"unique", "unique_together"} and "model_class" in params:
+                nom = nom_de(params["model_class"])
+                libelles = params.get("field_label") or params.get("field_labels")
+                e = ValidationError(
+                    f"Il existe déjà {nom.un} avec {'ce' if e.code == 'unique' else 'ces'} « {libelles} ».",
+                    code=e.code,
+                )
+            traduites[champ].append(e)
+    return ValidationError(traduites)
+
+
+class UniciteFrancaiseMixin:
+    def validate_unique(self):
+        # BaseModelForm.validate_unique, the messages said with the model's name.
+        try:
+            self.instance.validate_unique(exclude=self._get_validation_exclusions())
+        except ValidationError as e:
+            self._update_errors(unicite_en_francais(e))
+
+
+def formulaire_francais(form_class):
+    # ModelAdmin.get_form builds a new class on every request already: no cache, which would only grow.
+    if issubclass(form_class, UniciteFrancaiseMixin):
+        return form_class
+    return type(form_class.__name__, (UniciteFrancaiseMixin, form_class), {})
 
 
 ACTIONS_DE_PERMISSION = {"add": "ajouter", "change": "modifier", "delete": "supprimer", "view": "voir"}
