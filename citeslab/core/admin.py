@@ -233,7 +233,8 @@ def unicite_en_francais(erreur: ValidationError) -> ValidationError:
             params = e.params or {}
             if e.code in {"unique", "unique_together"} and "model_class" in params:
                 nom = nom_de(params["model_class"])
-                libelles = params.get("field_label") or params.get("field_labels")
+                libelles = str(params.get("field_label") or params.get("field_labels"))
+                libelles = libelles[:1].lower() + libelles[1:]  # Django capitalises the label
                 e = ValidationError(
                     f"Il existe déjà {nom.un} avec {'ce' if e.code == 'unique' else 'ces'} « {libelles} ».",
                     code=e.code,
