@@ -144,7 +144,8 @@ class FrancaisAdminMixin:
         obj = self.get_object(request, unquote(object_id))
         if obj is not None:
             contexte.update(
-                title=f"Historique {self.nom.de_le} « {self.nom.decrire(obj)} »", objet_decrit=self.nom.decrire(obj)
+                title=f"Historique des modifications {self.nom.de_le} « {self.nom.decrire(obj)} »",
+                objet_decrit=self.nom.decrire(obj),
             )
         return super().history_view(request, object_id, {**contexte, **(extra_context or {})})
 
@@ -212,8 +213,9 @@ class FrancaisAdminMixin:
         par_modele = {nom_de(model).titre_liste: len(objets) for model, objets in collector.model_objs.items()}
         return a_supprimer, par_modele, perms_needed, protegees
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        return formulaire_francais(super().get_form(request, obj, change, **kwargs))
+    def get_form(self, request, obj=None, **kwargs):
+        # `change` stays in kwargs: UserAdmin.get_form does not take it as a positional argument.
+        return formulaire_francais(super().get_form(request, obj, **kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
