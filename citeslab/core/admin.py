@@ -16,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -49,7 +49,7 @@ def _messages_de_django(nom: Nom):
     le = capfirst(nom.le)
 
     def phrase(verbe, suite=""):
-        return lambda m: format_html("{} « {} » a été {}{}.{}", le, mark_safe(m["obj"]), verbe, nom.e + nom.s, suite)
+        return lambda m: format_html("{} « {} » a été {}{}.{}", le, m["obj"], verbe, nom.e + nom.s, suite)
 
     encore = f" Vous pouvez continuer à {'les' if nom.toujours_pluriel else 'la' if nom.feminin else 'le'} modifier."
     autre = f" Vous pouvez ajouter {nom.un_autre} ci-dessous."
@@ -71,7 +71,7 @@ def _messages_de_django(nom: Nom):
         (modifie, phrase("modifié")),
         (
             gettext("The %(name)s “%(obj)s” was deleted successfully."),
-            lambda m: format_html("{} « {} » a été supprimé{}.", le, mark_safe(m["obj"]), nom.e + nom.s),
+            lambda m: format_html("{} « {} » a été supprimé{}.", le, m["obj"], nom.e + nom.s),
         ),
         (
             gettext("%(name)s with ID “%(key)s” doesn’t exist. Perhaps it was deleted?"),
@@ -169,7 +169,9 @@ class FrancaisAdminMixin:
         for gabarit, naturel in _messages_de_django(self.nom):
             trouve = _motif(gabarit).match(texte)
             if trouve:
-                message = naturel(trouve)
+                # What Django had escaped (a link to the object) stays as it is; a bare name gets escaped.
+                sur = isinstance(message, SafeData)
+                message = naturel({k: mark_safe(v) if sur else v for k, v in trouve.groupdict().items()})
                 break
         return super().message_user(request, message, level, extra_tags, fail_silently)
 

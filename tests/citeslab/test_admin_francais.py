@@ -156,3 +156,12 @@ def test_the_export_boxes_are_labelled_with_the_files_headers(chef_client):
     texte = _texte(chef_client.get(reverse("admin:porteurs_porteur_export")))
     assert "Prénom" in texte and "À relancer le" in texte and "Toutes les colonnes" in texte
     assert "Prenom (" not in texte and "Relance Le" not in texte and "Select all" not in texte
+
+
+def test_a_name_in_a_message_is_escaped(admin_client_):
+    atelier = AtelierFactory(titre="<b>Atelier</b>")
+    reponse = admin_client_.post(
+        reverse("admin:ateliers_atelier_delete", args=[atelier.pk]), {"post": "yes"}, follow=True
+    )
+    page = reponse.content.decode()
+    assert "a été supprimé." in page and "<b>Atelier</b>" not in page
