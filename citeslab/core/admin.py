@@ -7,10 +7,11 @@ from django.apps import apps as apps_registry
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, quote, unquote
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms import CheckboxInput
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -222,6 +223,12 @@ class FrancaisAdminMixin:
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and db_field.related_model is Permission:
+            # Only what a role can mean: the admin's models and the custom permissions ("voir le bilan"), not the
+            # history tables and the libraries' internals ("historical atelier", "access attempt expiration").
+            modeles = [ContentType.objects.get_for_model(m) for m in self.admin_site._registry]
+            field.queryset = field.queryset.filter(
+                Q(content_type__in=modeles) | ~Q(codename__regex=r"^(add|change|delete|view)_")
+            )
             field.label_from_instance = libelle_permission
         return field
 

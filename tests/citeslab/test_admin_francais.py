@@ -165,3 +165,9 @@ def test_a_name_in_a_message_is_escaped(admin_client_):
     )
     page = reponse.content.decode()
     assert "a été supprimé." in page and "<b>Atelier</b>" not in page
+
+
+def test_a_roles_permissions_are_listed_in_french_and_only_those_that_mean_something(admin_client_):
+    page = html.unescape(admin_client_.get(reverse("admin:auth_group_add")).content.decode())
+    assert "Ateliers — ajouter les inscriptions" in page
+    assert "Can add" not in page and "historical" not in page

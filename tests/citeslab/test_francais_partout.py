@@ -77,6 +77,8 @@ INTERDITS = [
     r"\bThrottling\b",
     r"\bexporter va exporter\b",
     r"\bDjango\b",
+    r"\b[Hh]istorical\b",
+    r"\b[Aa]ccess attempt",
     # Django's French, built from verbose_name without gender or article
     r"[Ll][’']objet\b",
     r"\b[Uu]n (?:autre )?objet\b",
