@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from citeslab.core.contraintes import valider_contraintes
 from citeslab.core.formats import plage
 from citeslab.core.telephone import TelephoneField
 from citeslab.core.texte import valider_nom, valider_une_ligne
@@ -66,11 +67,20 @@ class Atelier(models.Model):
             models.CheckConstraint(condition=Q(capacite__gt=0), name="atelier_capacite_positive"),
         ]
 
+    # Meta.constraints in words, on their field (citeslab.core.contraintes): no migration, every form.
+    EXPLICATIONS = {
+        "atelier_fin_apres_debut": ("fin", "La fin de l’atelier doit venir après son début."),
+        "atelier_capacite_positive": ("capacite", "Un atelier a au moins une place."),
+    }
+
     def __str__(self):
         return f"{self.titre} ({timezone.localtime(self.debut):%d/%m/%Y})"
 
     def get_absolute_url(self):
         return reverse("ateliers:detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None):
+        valider_contraintes(self, exclude, self.EXPLICATIONS)
 
     @property
     def horaires(self) -> str:
@@ -158,25 +168,24 @@ class Inscription(models.Model):
             models.CheckConstraint(condition=~Q(telephone="") | ~Q(email=""), name="inscription_telephone_ou_email"),
         ]
 
+    EXPLICATIONS = {
+        "inscription_telephone_ou_email": (
+            "telephone",
+            "Indiquez un téléphone ou une adresse électronique, pour pouvoir prévenir la personne.",
+        ),
+    }
+
     def __str__(self):
         return f"{self.prenom} {self.nom} — {self.atelier.titre}"
 
     def validate_constraints(self, exclude=None):
-        # The check constraint, in Python: Django would ask the database with a query (and a savepoint) on
-        # every registration, the public path the office wants fastest. The database still enforces it.
+        # The contact rule in Python: Django would ask the database with a query (and a savepoint) on every
+        # registration, the public path the office wants fastest. The database still enforces it.
         exclude = set(exclude or ())
         if not {"telephone", "email"} & exclude and not self.telephone and not self.email:
-            raise ValidationError(
-                {
-                    "telephone": ValidationError(
-                        "Indiquez un numéro de téléphone ou une adresse électronique pour que nous puissions "
-                        "vous joindre.",
-                        code="contact_requis",
-                    )
-                }
-            )
-        # Any other constraint as Django checks it; this one, its fields excluded, is skipped there.
-        super().validate_constraints(exclude=exclude | {"telephone", "email"})
+            champ, phrase = self.EXPLICATIONS["inscription_telephone_ou_email"]
+            raise ValidationError({champ: ValidationError(phrase, code="inscription_telephone_ou_email")})
+        valider_contraintes(self, exclude | {"telephone", "email"}, self.EXPLICATIONS)
 
     def rang_en_attente(self) -> int | None:
         """Place on the waiting list, 1 for the next seat freed (seats go first come, first served); one query."""

@@ -44,7 +44,11 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The kernel first: its admin templates (natural French, citeslab/core/templates/admin/) override Django's,
+    # widgets included, which the form renderer only looks up in the apps.
+    "citeslab.core",
+    # django.contrib.admin, whose site writes natural French ("Ajouter un atelier"): citeslab.core.admin.
+    "citeslab.core.apps.AdminFrancaisConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,7 +68,6 @@ INSTALLED_APPS = [
     "citeslab.core.taches.TachesConfig",
     # For its French messages: the password validator below comes from this app.
     "django_zxcvbn_password_validator",
-    "citeslab.core",
     "citeslab",
     "permanences",
     "porteurs",
@@ -161,6 +164,8 @@ AUTHENTICATION_BACKENDS = [
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
+# French for the libraries that ship none (the task queue's field names): locale/fr/LC_MESSAGES/django.po.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

@@ -5,9 +5,7 @@ from ateliers.views import CalendrierView
 from citeslab import views
 from citeslab.security import CodesDeSecoursView, DeuxFacteursView, healthz
 
-admin.site.site_header = "CitésLab Carcassonne — administration"
-admin.site.site_title = "CitésLab Carcassonne"
-admin.site.index_title = "Tableau de bord"
+# Titles of the admin: citeslab.core.admin.SiteFrancais.
 # On a 1366 px laptop the sidebar (a copy of the index) pushed the lists' last columns, "à relancer le" and
 # the attendance boxes, off screen; breadcrumbs and the index already lead everywhere.
 admin.site.enable_nav_sidebar = False

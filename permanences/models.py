@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
+from citeslab.core.contraintes import valider_contraintes
 from citeslab.core.telephone import TelephoneField, telephone_international
 
 # The office opened on 8 March 2018: no schedule, report or activity before that year.
@@ -170,9 +171,19 @@ class Permanence(models.Model):
             ),
         ]
 
+    # Meta.constraints in words, on their field (citeslab.core.contraintes): no migration, every form.
+    EXPLICATIONS = {
+        "permanence_fin_apres_debut": ("fin", "La permanence doit finir après son heure de début."),
+        "permanence_periode_valide": ("valide_au", "La fin de validité ne peut pas précéder son début."),
+        "permanence_accueil_a_un_lieu": ("lieu", "Une permanence d’accueil a lieu quelque part : choisissez le lieu."),
+    }
+
     def __str__(self):
         where = self.lieu.nom if self.lieu_id else self.get_type_display()
         return f"{self.get_jour_display()} {self.debut:%H:%M}–{self.fin:%H:%M} · {where}"
+
+    def validate_constraints(self, exclude=None):
+        valider_contraintes(self, exclude, self.EXPLICATIONS)
 
     @property
     def demi_journee(self):
@@ -210,7 +221,14 @@ class Fermeture(models.Model):
             models.CheckConstraint(condition=Q(fin__gte=models.F("debut")), name="fermeture_fin_apres_debut"),
         ]
 
+    EXPLICATIONS = {
+        "fermeture_fin_apres_debut": ("fin", "La fermeture ne peut pas finir avant de commencer."),
+    }
+
     def __str__(self):
         if self.debut == self.fin:
             return f"{self.motif} ({self.debut:%d/%m/%Y})"
         return f"{self.motif} ({self.debut:%d/%m/%Y} – {self.fin:%d/%m/%Y})"
+
+    def validate_constraints(self, exclude=None):
+        valider_contraintes(self, exclude, self.EXPLICATIONS)

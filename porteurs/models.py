@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from citeslab.core.contraintes import valider_contraintes
 from citeslab.core.telephone import TelephoneField
 from citeslab.core.texte import valider_nom
 from permanences.models import Lieu, Permanence, Quartier
@@ -240,8 +241,16 @@ class Suivi(models.Model):
             models.CheckConstraint(condition=Q(duree_minutes__lte=24 * 60), name="suivi_duree_plausible"),
         ]
 
+    # Meta.constraints in words, on their field (citeslab.core.contraintes): no migration, every form.
+    EXPLICATIONS = {
+        "suivi_duree_plausible": ("duree_minutes", "Un suivi dure au plus 24 heures (1 440 minutes)."),
+    }
+
     def __str__(self):
         return f"{self.get_type_display()} du {self.date:%d/%m/%Y}"
+
+    def validate_constraints(self, exclude=None):
+        valider_contraintes(self, exclude, self.EXPLICATIONS)
 
 
 class Orientation(models.Model):

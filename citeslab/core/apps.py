@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +12,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from citeslab.core import audit, checks  # noqa: F401  (login signals, deploy checks)
+
+
+class AdminFrancaisConfig(admin_apps.AdminConfig):
+    """django.contrib.admin whose admin.site is citeslab.core.admin.SiteFrancais (natural French everywhere)."""
+
+    default = False  # named in INSTALLED_APPS; CoreConfig stays this module's default
+
+    default_site = "citeslab.core.admin.SiteFrancais"

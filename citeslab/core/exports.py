@@ -25,6 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
@@ -306,10 +307,23 @@ def reponse_export(queryset, cols, fmt: str, nom: str, titre="Export"):
 
 
 class FormulaireExport(SelectableFieldsExportForm):
-    """import-export's export form, with the static script that makes "select all" work under the CSP."""
+    """import-export's export form, with the static script that makes "select all" work under the CSP.
+
+    Each box is labelled with the column's header in the file ("Prénom"), not the code name beside it
+    ("Prenom (Prénom)", "Relance Le").
+    """
 
     class Media:
         js = ["core/export.js"]
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        if field is not None and field.column_name and field.column_name != field_name:
+            return str(field.column_name)
+        try:
+            return capfirst(resource._meta.model._meta.get_field(field_name).verbose_name)
+        except FieldDoesNotExist:
+            return capfirst(field_name.replace("_", " "))
 
 
 class StreamingExportMixin(ExportMixin):
