@@ -432,6 +432,9 @@ class ImportAvecCorrespondanceMixin:
         }
         if not fautives and not erreurs_generales:
             contexte["confirm_form"] = FormulaireSuite(initial={**suite, "correspondance": json.dumps(correspondance)})
+        else:
+            # A file that cannot be confirmed is not kept (names, birth dates): it comes back corrected.
+            StockageImport(name=suite["import_file_name"]).remove()
         request.current_app = self.admin_site.name
         return TemplateResponse(request, self.template_apercu, contexte)
 
