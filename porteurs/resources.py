@@ -414,11 +414,10 @@ class PorteurResource(resources.ModelResource):
         ]
         for filtre, valeurs in recherches:
             for debut in range(0, len(valeurs), LOT):
-                requete = Porteur.objects.filter(**{filtre: valeurs[debut : debut + LOT]})
-                if filtre.startswith("email"):
-                    requete = Porteur.objects.annotate(email_minuscule=Lower("email")).filter(
-                        **{filtre: valeurs[debut : debut + LOT]}
-                    )
+                requete = (
+                    Porteur.objects.annotate(email_minuscule=Lower("email")) if "email" in filtre else Porteur.objects
+                )
+                requete = requete.filter(**{filtre: valeurs[debut : debut + LOT]})
                 for ligne in requete.values_list(*colonnes):
                     candidats[ligne[0]] = ligne
         par_identite, par_telephone, par_email = {}, {}, {}
@@ -527,6 +526,17 @@ class PorteurResource(resources.ModelResource):
             instance.situation = Porteur.Situation.AUTRE
         if not instance.date_premier_contact:
             instance.date_premier_contact = timezone.localdate()
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The quartier comes from the quartiers read once for the file: full_clean() would check again that it
+        # exists, one query per row. A person has no unique field to check either.
+        erreurs = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*erreurs, "quartier"], validate_unique=False)
+        except ValidationError as exc:
+            erreurs = exc.update_error_dict(erreurs)
         if erreurs:
             raise ValidationError(erreurs)
 

@@ -68,9 +68,19 @@ def _mot_masculin_singulier(mot: str) -> str:
     return mot
 
 
+def _replier(mot: str) -> str:
+    # « orientée » -> « oriente » -> « orient », as « orienté » -> « orient »: folded until nothing changes.
+    for _ in range(4):
+        plus_court = _mot_masculin_singulier(mot)
+        if plus_court == mot:
+            break
+        mot = plus_court
+    return mot
+
+
 def cle_de_choix(texte) -> str:
     """The key two spellings of the same choice share: « Salariées » and « salarié » -> « salarie »."""
-    return " ".join(_mot_masculin_singulier(mot) for mot in normaliser(texte).split())
+    return " ".join(_replier(mot) for mot in normaliser(texte).split())
 
 
 class Choix:
