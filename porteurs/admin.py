@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from citeslab.core import audit
 from citeslab.core.admin import CachedChoicesMixin, HistoriqueAdmin, LargeTableAdmin, page_de_confirmation
 from citeslab.core.exports import StreamingExportMixin, StreamingImportExportMixin
+from citeslab.core.imports_correspondance import ImportAvecCorrespondanceMixin
 from citeslab.core.telephone import normaliser_telephone
 from permanences.models import HORS_QPV, Quartier
 from porteurs import rgpd, services
@@ -162,7 +163,7 @@ def appliquer_relance_des_suivis(*, porteur, suivis):
 
 
 @admin.register(Porteur)
-class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin):
+class PorteurAdmin(ImportAvecCorrespondanceMixin, StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin):
     resource_classes = [PorteurResource]
     form = PorteurAdminForm
     list_display = [

@@ -4,21 +4,28 @@ Every export field's `attribute` is a lookup path ("quartier__nom"), so citeslab
 rows from values_list with the related names joined in, instead of building a Dataset cell by cell.
 """
 
-import datetime
+import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Lower
 from django.utils import timezone
 from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from citeslab.core.saisie import Choix, lire_date, noms_usuels, normaliser, sans_article
 from citeslab.core.telephone import normaliser_telephone
 from permanences.models import HORS_QPV, Quartier
 from porteurs.models import ChangementEtape, Etape, Orientation, Porteur, Suivi
 
 FORMAT_DATE = "%d/%m/%Y"
+# Rows per INSERT or UPDATE, and values per IN (...) of the look-ups: far below SQLite's 999 parameters.
+LOT = 500
 
 
 class DateFrancaiseWidget(widgets.DateWidget):
-    """dd/mm/yyyy (also accepts yyyy-mm-dd and spreadsheet dates); `obligatoire` refuses an empty cell."""
+    """dd/mm/yyyy, or any way a spreadsheet holds a date (see lire_date); `obligatoire` refuses an empty cell."""
 
     def __init__(self, obligatoire=False, message=""):
         super().__init__(format=FORMAT_DATE)
@@ -26,69 +33,80 @@ class DateFrancaiseWidget(widgets.DateWidget):
         self.message = message
 
     def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            if self.obligatoire:
-                raise ValueError(self.message)
-            return None
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        texte = str(value).strip()
-        for fmt in (FORMAT_DATE, "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return datetime.datetime.strptime(texte, fmt).date()
-            except ValueError:
-                continue
-        raise ValueError(f"« {texte} » n'est pas une date au format jj/mm/aaaa.")
+        date = lire_date(value)
+        if date is None and self.obligatoire:
+            raise ValueError(self.message)
+        return date
 
 
 class ChoixWidget(widgets.Widget):
-    """A choice typed as its label ("Femme") or its code ("F"), any case; exported as its label."""
+    """A choice typed as its label ("Femme"), its code ("F"), a feminine or plural form ("Salariées") or a synonym."""
 
-    def __init__(self, choices, defaut=None):
+    def __init__(self, choices, defaut=None, synonymes=None):
         super().__init__()
-        self.par_texte = {}
-        for code, libelle in choices:
-            self.par_texte[str(code).lower()] = code
-            self.par_texte[str(libelle).lower()] = code
+        self.choix = Choix(choices, synonymes)
         self.choices = dict(choices)
         self.defaut = defaut
 
     def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
+        if value is None or not str(value).strip():
             return self.defaut
-        code = self.par_texte.get(str(value).strip().lower())
+        code = self.choix.code(value)
         if code is None:
-            attendus = ", ".join(str(v) for v in self.choices.values())
-            raise ValueError(f"« {value} » n'est pas une valeur possible ({attendus}).")
+            raise ValueError(f"« {str(value).strip()[:60]} » n'est pas une valeur possible : {self.choix.attendus()}.")
         return code
 
     def render(self, value, obj=None, **kwargs):
         return self.choices.get(value, value)
 
 
+HORS_QPV_ECRITS = {"hors qpv", "hors quartier", "hors quartier prioritaire", "hors quartiers", "hqpv", "aucun", "non"}
+
+
 class QuartierWidget(widgets.ForeignKeyWidget):
-    """A quartier by its name; empty or "Hors QPV" means none."""
+    """A quartier by any of its usual names (« Ozanam », « Le Viguier », « Fleming »…); empty or « Hors QPV »: none.
+
+    The five quartiers are read once per import, not once per row.
+    """
 
     def __init__(self):
         super().__init__(Quartier, field="nom")
+        self._par_nom = None
+
+    def oublier(self):
+        self._par_nom = None
+
+    def _index(self):
+        if self._par_nom is None:
+            self._quartiers = list(Quartier.objects.all())
+            self._par_nom = {}
+            for quartier in self._quartiers:
+                for nom in noms_usuels(quartier.nom, quartier.slug):
+                    self._par_nom.setdefault(nom, quartier)
+        return self._par_nom
 
     def clean(self, value, row=None, **kwargs):
-        if value in (None, "") or str(value).strip().lower() in {HORS_QPV.lower(), "hors quartier"}:
+        cle = normaliser(value)
+        if not cle or cle in HORS_QPV_ECRITS:
             return None
-        try:
-            return Quartier.objects.get(nom__iexact=str(value).strip())
-        except Quartier.DoesNotExist:
-            noms = ", ".join(Quartier.objects.values_list("nom", flat=True))
-            raise ValueError(
-                f"Quartier inconnu : « {value} ». Quartiers possibles : {noms}, ou « {HORS_QPV} »."
-            ) from None
+        index = self._index()
+        for essai in (cle, sans_article(cle), sans_article(re.sub(r"^(quartier|qpv|cite) ", "", cle))):
+            if essai in index:
+                return index[essai]
+        noms = ", ".join(f"« {quartier.nom} »" for quartier in self._quartiers)
+        raise ValueError(
+            f"Quartier inconnu : « {str(value).strip()[:60]} ». Quartiers possibles : {noms} "
+            f"(ou un de leurs noms courts : Ozanam, Le Viguier, Fleming…), ou « {HORS_QPV} »."
+        )
 
 
 class TexteWidget(widgets.CharWidget):
     def clean(self, value, row=None, **kwargs):
-        return "" if value is None else str(value).strip()
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a number cell: « 12 », not « 12.0 »
+        return str(value).strip()
 
 
 class TelephoneWidget(TexteWidget):
@@ -96,6 +114,8 @@ class TelephoneWidget(TexteWidget):
 
     def clean(self, value, row=None, **kwargs):
         texte = super().clean(value, row, **kwargs)
+        if isinstance(value, int | float) and len(texte) == 9:
+            texte = "0" + texte  # a number cell: the spreadsheet dropped the leading zero of 06…
         try:
             return normaliser_telephone(texte)
         except ValidationError:
@@ -106,13 +126,124 @@ def _champ(attribute, titre, widget=None, **kwargs):
     return fields.Field(attribute=attribute, column_name=titre, widget=widget or TexteWidget(), **kwargs)
 
 
+def cle_de_nom(texte) -> str:
+    """« De La Fontaine », « delafontaine », « Dé-la-Fontaine » -> « delafontaine »."""
+    return normaliser(texte).replace(" ", "")
+
+
+@dataclass
+class Doublon:
+    """Why a row of the file looks like a person already there: a row error, with the person's page to open."""
+
+    champ: str
+    message: str
+    porteur_pk: int | None = None
+
+
+class ChargeurParIdentite(BaseInstanceLoader):
+    """The existing person of a row, from the look-ups PorteurResource made once for the whole file."""
+
+    def get_instance(self, row):
+        return self.resource.fiche_de(row)
+
+
 class PorteurResource(resources.ModelResource):
-    """People. Natural key on import: (nom, prénom, date de naissance) — see `import_id_fields`.
+    """People. A person is recognised by name, first name and birth date, case and accents ignored.
 
     The birth date is part of the key because it never changes (a phone number or an e-mail does) and it is
     always asked for the age bands of the report; two homonyms born the same day are the same person.
-    It is therefore required in the imported file.
+    It is therefore required in the imported file. A row whose phone or e-mail is another person's (in the
+    database or on another row) is refused, naming that person: all or nothing, the file is corrected first.
+
+    Rows are checked one by one but read and written in bulk: every look-up is made once for the whole file
+    (`before_import`), new people, their history and their first stage change are inserted in batches.
     """
+
+    # Column titles offices use, beside each field's own (compared by citeslab.core.saisie.normaliser).
+    entetes_usuelles = {
+        "nom": ["Nom", "NOM", "Nom de famille", "Nom d'usage", "Nom de naissance", "Patronyme"],
+        "prenom": ["Prénom", "Prenom", "Prénoms"],
+        "date_naissance": [
+            "Date de naissance",
+            "Né(e) le",
+            "Né le",
+            "Née le",
+            "Naissance",
+            "DDN",
+            "Date naiss",
+            "Date de naiss",
+            "Né(e) le (jj/mm/aaaa)",
+        ],
+        "telephone": [
+            "Téléphone",
+            "Tél",
+            "Tel",
+            "Tél.",
+            "Portable",
+            "Mobile",
+            "GSM",
+            "Téléphone portable",
+            "Tél portable",
+            "Tél. portable",
+            "Numéro de téléphone",
+            "N° de téléphone",
+            "N° tél",
+            "Phone",
+            "Téléphone mobile",
+            "Tel mobile",
+            "Tél mobile",
+        ],
+        "email": [
+            "Adresse électronique",
+            "Email",
+            "E-mail",
+            "Mail",
+            "Courriel",
+            "Adresse mail",
+            "Adresse e-mail",
+            "Adresse email",
+            "Mel",
+            "Mél",
+            "Adresse courriel",
+        ],
+        "quartier": ["Quartier", "QPV", "Quartier prioritaire", "Quartier QPV", "Quartier de résidence"],
+        "genre": ["Genre", "Sexe", "H/F", "F/H", "Civilité"],
+        "situation": [
+            "Situation à l'arrivée",
+            "Situation",
+            "Situation professionnelle",
+            "Statut professionnel",
+            "Situation à l'entrée",
+        ],
+        "source": [
+            "Venu par",
+            "Venue par",
+            "Venu(e) par",
+            "Origine",
+            "Orienté par",
+            "Orienté(e) par",
+            "Prescripteur",
+            "Comment nous a-t-il connus",
+            "Source",
+        ],
+        "secteur": ["Secteur d'activité", "Secteur", "Activité", "Domaine", "Domaine d'activité"],
+        "idee": ["Idée de projet", "Idée", "Projet", "Idée du projet", "Description du projet", "Projet envisagé"],
+        "date_premier_contact": [
+            "Premier contact",
+            "Date du premier contact",
+            "Date de premier contact",
+            "1er contact",
+            "Date 1er contact",
+            "Date d'accueil",
+            "Date d'entrée",
+            "Date d'inscription",
+            "Date de 1er RDV",
+            "Date 1er RDV",
+        ],
+        "etape": ["Étape du parcours", "Étape", "Etape", "Avancement", "Étape actuelle"],
+        "relance_le": ["À relancer le", "Relance", "Date de relance", "Relancer le", "Rappel", "À rappeler le"],
+    }
+    champs_obligatoires = ("nom", "prenom", "date_naissance")
 
     nom = _champ("nom", "Nom")
     prenom = _champ("prenom", "Prénom")
@@ -128,15 +259,78 @@ class PorteurResource(resources.ModelResource):
     telephone = _champ("telephone", "Téléphone", TelephoneWidget())
     email = _champ("email", "Adresse électronique")
     quartier = fields.Field(attribute="quartier", column_name="Quartier", widget=QuartierWidget())
-    genre = _champ("genre", "Genre", ChoixWidget(Porteur.Genre.choices, Porteur.Genre.NON_PRECISE))
-    situation = _champ("situation", "Situation à l'arrivée", ChoixWidget(Porteur.Situation.choices, "autre"))
-    source = _champ("source", "Venu par", ChoixWidget(Porteur.Source.choices, "permanence"))
+    genre = _champ(
+        "genre",
+        "Genre",
+        ChoixWidget(
+            Porteur.Genre.choices,
+            Porteur.Genre.NON_PRECISE,
+            synonymes={
+                "F": ["Mme", "Madame", "Mademoiselle", "Mlle", "Féminin"],
+                "H": ["M", "M.", "Mr", "Monsieur", "Masculin", "Homme"],
+                "N": ["NC", "Non renseigné", "Inconnu", "?"],
+            },
+        ),
+    )
+    situation = _champ(
+        "situation",
+        "Situation à l'arrivée",
+        ChoixWidget(
+            Porteur.Situation.choices,
+            "autre",
+            synonymes={
+                "demandeur_emploi": [
+                    "DE",
+                    "DEFM",
+                    "Demandeur d'emploi",
+                    "Demandeuse d'emploi",
+                    "Chômeur",
+                    "Chômeuse",
+                    "Au chômage",
+                    "Sans emploi",
+                    "Inscrit à France Travail",
+                    "Inscrit à Pôle emploi",
+                    "Inscrite à France Travail",
+                    "Inscrite à Pôle emploi",
+                    "Recherche d'emploi",
+                ],
+                "rsa": ["RSA", "BRSA", "Bénéficiaire RSA", "Allocataire du RSA", "Allocataire RSA", "Au RSA"],
+                "salarie": ["Salarié", "Salariée", "En emploi", "CDI", "CDD", "Intérim", "Intérimaire"],
+                "etudiant": ["Étudiant", "Étudiante", "Lycéen", "Lycéenne", "Scolaire", "En formation initiale"],
+                "inactif": ["Inactif", "Inactive", "Sans activité", "Au foyer", "Retraité", "Retraitée"],
+            },
+        ),
+    )
+    source = _champ(
+        "source",
+        "Venu par",
+        ChoixWidget(
+            Porteur.Source.choices,
+            "permanence",
+            synonymes={
+                "partenaire": [
+                    "Partenaire",
+                    "Prescripteur",
+                    "Orientation",
+                    "Mission locale",
+                    "France Travail",
+                    "Pôle emploi",
+                ],
+                "site_web": ["Site", "Internet", "Site internet", "Web", "Formulaire", "Réseaux sociaux"],
+                "bouche_a_oreille": ["Bouche à oreille", "Connaissance", "Ami", "Famille", "BAO"],
+            },
+        ),
+    )
     secteur = _champ("secteur", "Secteur d'activité", ChoixWidget(Porteur.Secteur.choices, ""))
     idee = _champ("idee", "Idée de projet")
     date_premier_contact = fields.Field(
         attribute="date_premier_contact", column_name="Premier contact", widget=DateFrancaiseWidget()
     )
-    etape = _champ("etape", "Étape du parcours", ChoixWidget(Etape.choices, Etape.EMERGENCE))
+    etape = _champ(
+        "etape",
+        "Étape du parcours",
+        ChoixWidget(Etape.choices, Etape.EMERGENCE, synonymes={"creation": ["Création", "En création"]}),
+    )
     relance_le = fields.Field(attribute="relance_le", column_name="À relancer le", widget=DateFrancaiseWidget())
 
     class Meta:
@@ -159,48 +353,233 @@ class PorteurResource(resources.ModelResource):
         )
         export_order = fields
         import_id_fields = ("nom", "prenom", "date_naissance")
+        instance_loader_class = ChargeurParIdentite
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
-        use_bulk = False
+        # Every row is checked as before; the writes wait for the end of the file and go in batches (bulk_create).
+        use_bulk = True
+        # No deep copy and HTML diff of each person: the preview shows the file's own cells.
+        skip_diff = True
+        store_row_values = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("quartier")
 
-    def get_or_init_instance(self, instance_loader, row):
+    # -- Look-ups made once for the whole file -------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        self.utilisateur = kwargs.get("user")
+        self.numeros = kwargs.get("numeros_lignes") or list(range(2, len(dataset) + 2))
+        self.fields["quartier"].widget.oublier()
+        self._avant = None
+        self.fiches_liees = {}
+        self._rechercher(dataset)
+
+    def _cellules(self, dataset, champ):
+        titre = self.fields[champ].column_name
+        if titre not in (dataset.headers or []):
+            return [None] * len(dataset)
+        return dataset.get_col(dataset.headers.index(titre))
+
+    def _identite(self, nom, prenom, naissance):
         try:
-            return super().get_or_init_instance(instance_loader, row)
+            date = lire_date(naissance)
         except ValueError:
-            # A bad key cell (the birth date) fails the lookup itself: report it, and every other bad cell of
-            # the row, as the row's validation errors rather than as a crash.
-            erreurs = {}
-            for field in self.get_import_fields():
-                try:
-                    field.widget.clean(row.get(field.column_name), row=row)
-                except ValueError as exc:
-                    erreurs[field.attribute] = [str(exc)]
-            raise ValidationError(erreurs) from None
+            return None
+        nom, prenom = cle_de_nom(nom), cle_de_nom(prenom)
+        return (nom, prenom, date) if nom and prenom and date else None
 
-    def before_save_instance(self, instance, row, **kwargs):
-        instance._nouveau = instance.pk is None
-
-    def after_save_instance(self, instance, row, **kwargs):
-        # Imported people get the first row of their stage history, as creer_porteur gives everyone else.
-        if getattr(instance, "_nouveau", False):
-            ChangementEtape.objects.create(
-                porteur=instance,
-                etape=instance.etape,
-                date=instance.date_premier_contact,
-                commentaire="Import de fichier",
+    def _rechercher(self, dataset):
+        identites = [
+            self._identite(*cellules)
+            for cellules in zip(
+                self._cellules(dataset, "nom"),
+                self._cellules(dataset, "prenom"),
+                self._cellules(dataset, "date_naissance"),
+                strict=True,
             )
+        ]
+        telephones = [self.fields["telephone"].widget.clean(v) for v in self._cellules(dataset, "telephone")]
+        emails = [TexteWidget().clean(v).lower() for v in self._cellules(dataset, "email")]
+        self._identites = identites
+
+        # Everyone who could be one of these rows, by birth date, phone or e-mail: a few queries for the file.
+        candidats = {}
+        colonnes = ("pk", "nom", "prenom", "date_naissance", "telephone", "email")
+        recherches = [
+            ("date_naissance__in", sorted({i[2] for i in identites if i})),
+            ("telephone__in", sorted({t for t in telephones if t})),
+            ("email_minuscule__in", sorted({e for e in emails if e})),
+        ]
+        for filtre, valeurs in recherches:
+            for debut in range(0, len(valeurs), LOT):
+                requete = (
+                    Porteur.objects.annotate(email_minuscule=Lower("email")) if "email" in filtre else Porteur.objects
+                )
+                requete = requete.filter(**{filtre: valeurs[debut : debut + LOT]})
+                for ligne in requete.values_list(*colonnes):
+                    candidats[ligne[0]] = ligne
+        par_identite, par_telephone, par_email = {}, {}, {}
+        for pk, nom, prenom, naissance, telephone, email in sorted(candidats.values()):
+            if naissance:
+                par_identite.setdefault((cle_de_nom(nom), cle_de_nom(prenom), naissance), pk)
+            if telephone:
+                par_telephone.setdefault(telephone, pk)
+            if email:
+                par_email.setdefault(email.lower(), pk)
+        self._existants = {}
+        pks = sorted({par_identite[i] for i in identites if i in par_identite})
+        for debut in range(0, len(pks), LOT):
+            self._existants.update(self.get_queryset().in_bulk(pks[debut : debut + LOT]))
+        self._fiche_par_identite = {i: self._existants[par_identite[i]] for i in identites if i in par_identite}
+        noms = {pk: f"{ligne[2]} {ligne[1]}".strip() for pk, ligne in candidats.items()}
+
+        # What each row shares with a person already there, or with an earlier row of the file.
+        self.doublons = {}
+        premiere_ligne = {}
+        for index, (identite, telephone, email) in enumerate(zip(identites, telephones, emails, strict=True)):
+            doublons = []
+            la_fiche = self._fiche_par_identite.get(identite)
+            if identite:
+                if identite in premiere_ligne:
+                    doublons.append(
+                        Doublon(
+                            "nom",
+                            f"Même personne que la ligne {premiere_ligne[identite]} (même nom, prénom et date "
+                            "de naissance) : gardez une seule des deux lignes.",
+                        )
+                    )
+                else:
+                    premiere_ligne[identite] = self.numeros[index]
+            for champ, valeur, index_base, mot in (
+                ("telephone", telephone, par_telephone, "Ce numéro de téléphone"),
+                ("email", email, par_email, "Cette adresse électronique"),
+            ):
+                if not valeur:
+                    continue
+                cle = (champ, valeur)
+                autre_ligne = premiere_ligne.get(cle)
+                if autre_ligne is not None and premiere_ligne.get(("identite", cle)) != identite:
+                    doublons.append(
+                        Doublon(
+                            champ,
+                            f"{mot} est aussi sur la ligne {autre_ligne}, pour une autre personne : "
+                            "si c'est la même, gardez une seule ligne ; sinon retirez-le d'une des deux.",
+                        )
+                    )
+                elif autre_ligne is None:
+                    premiere_ligne[cle] = self.numeros[index]
+                    premiere_ligne[("identite", cle)] = identite
+                pk = index_base.get(valeur)
+                if pk is not None and (la_fiche is None or la_fiche.pk != pk):
+                    doublons.append(
+                        Doublon(
+                            champ,
+                            f"{mot} est déjà celui de la fiche de {noms[pk]} : si c'est la même personne, écrivez "
+                            "son nom, son prénom et sa date de naissance comme sur la fiche ; sinon retirez-le de "
+                            "la ligne.",
+                            pk,
+                        )
+                    )
+            if doublons:
+                self.doublons[index + 1] = doublons
+
+    def fiche_de(self, row):
+        identite = self._identite(
+            row.get(self.fields["nom"].column_name),
+            row.get(self.fields["prenom"].column_name),
+            row.get(self.fields["date_naissance"].column_name),
+        )
+        return self._fiche_par_identite.get(identite)
+
+    # -- Each row ------------------------------------------------------------------------------------------------
+
+    def _valeurs(self, instance):
+        return [getattr(instance, field.attribute) for field in self.get_import_fields()]
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        self._avant = None if new else self._valeurs(instance)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        # An empty cell keeps what an existing person's page already says: the file completes the page.
+        valeur = row.get(field.column_name)
+        if instance.pk is not None and (valeur is None or not str(valeur).strip()):
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
+        erreurs = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            erreurs = exc.update_error_dict(erreurs)
+        numero = kwargs.get("row_number")
+        for doublon in self.doublons.get(numero, []):
+            erreurs.setdefault(doublon.champ, []).append(ValidationError(doublon.message, code="doublon"))
+            if doublon.porteur_pk:
+                self.fiches_liees.setdefault(numero, []).append(doublon.porteur_pk)
+        if instance.pk is not None:
+            self.fiches_liees.setdefault(numero, []).insert(0, instance.pk)
         # A cell left empty in the file keeps the model's default rather than an empty value.
         if not instance.situation:
             instance.situation = Porteur.Situation.AUTRE
         if not instance.date_premier_contact:
             instance.date_premier_contact = timezone.localdate()
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The quartier comes from the quartiers read once for the file: full_clean() would check again that it
+        # exists, one query per row. A person has no unique field to check either.
+        erreurs = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*erreurs, "quartier"], validate_unique=False)
+        except ValidationError as exc:
+            erreurs = exc.update_error_dict(erreurs)
+        if erreurs:
+            raise ValidationError(erreurs)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return not import_validation_errors and self._avant is not None and self._valeurs(instance) == self._avant
+
+    # -- Writes, in batches ----------------------------------------------------------------------------------------
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        porteurs, self.create_instances = self.create_instances, []
+        if not porteurs or dry_run:
+            return
+        try:
+            # The history rows name who imported, as a save in the admin would (django-simple-history).
+            bulk_create_with_history(porteurs, Porteur, batch_size=LOT, default_user=self.utilisateur)
+            # Imported people get the first row of their stage history, as creer_porteur gives everyone else.
+            ChangementEtape.objects.bulk_create(
+                [
+                    ChangementEtape(
+                        porteur=porteur,
+                        etape=porteur.etape,
+                        date=porteur.date_premier_contact,
+                        commentaire="Import de fichier",
+                    )
+                    for porteur in porteurs
+                ],
+                batch_size=LOT,
+            )
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        porteurs, self.update_instances = self.update_instances, []
+        if not porteurs or dry_run:
+            return
+        maintenant = timezone.now()
+        for porteur in porteurs:
+            porteur.modifie_le = maintenant
+        champs = [field.attribute for field in self.get_import_fields()] + ["modifie_le"]
+        try:
+            bulk_update_with_history(porteurs, Porteur, champs, batch_size=LOT, default_user=self.utilisateur)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
 
 
 class SuiviResource(resources.ModelResource):

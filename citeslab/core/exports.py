@@ -390,7 +390,8 @@ class StreamingImportExportMixin(StreamingExportMixin, ImportExportMixin):
         if not self.has_import_permission(request):
             raise PermissionDenied
         confirm_form = self.create_confirm_form(request)
-        fichier = self._fichier_confirme(request, confirm_form)
+        options = self.options_de_mise_en_file(request, confirm_form) if confirm_form.is_valid() else None
+        fichier = None if options is None else self._fichier_confirme(request, confirm_form)
         if fichier is None:
             return self._retour_a_l_import(
                 request,
@@ -405,8 +406,13 @@ class StreamingImportExportMixin(StreamingExportMixin, ImportExportMixin):
             format_class=type(input_format),
             donnees=donnees,
             utilisateur=request.user,
+            **options,
         )
         return HttpResponseRedirect(reverse("admin:{}_{}_import_suivi".format(*self.get_model_info()), args=[travail]))
+
+    def options_de_mise_en_file(self, request, confirm_form):
+        """What else the task needs beside the file (a mapping of its columns); None refuses the confirmation."""
+        return {}
 
     def get_urls(self):
         suivi = path(

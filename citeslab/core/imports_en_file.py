@@ -21,9 +21,11 @@ from simple_history.models import HistoricalRecords
 
 from citeslab.core.formats import NBSP
 from citeslab.core.imports import FichierRefuse, duree_max
+from citeslab.core.imports_correspondance import appliquer
 
 PREFIXE_FICHIER = "import-fichier-"
 PREFIXE_ETAT = "import-etat-"
+PREFIXE_CORRESPONDANCE = "import-correspondance-"
 PAS = 50  # rows between two progress updates
 DUREE_ETAT = 24 * 3600  # the outcome stays readable a day
 
@@ -69,10 +71,15 @@ def _chemin(classe) -> str:
     return f"{classe.__module__}.{classe.__qualname__}"
 
 
-def mettre_en_file(*, modele, resource_class, format_class, donnees: bytes, utilisateur) -> str:
-    """Keep the file for the worker and queue the import; returns the job id its page is found by."""
+def mettre_en_file(*, modele, resource_class, format_class, donnees: bytes, utilisateur, correspondance=None) -> str:
+    """Keep the file for the worker and queue the import; returns the job id its page is found by.
+
+    `correspondance`: the field each column of the file feeds (imports_correspondance), kept beside the file.
+    """
     travail = uuid.uuid4().hex
     cache.set(PREFIXE_FICHIER + travail, donnees, int(duree_max().total_seconds()))
+    if correspondance is not None:
+        cache.set(PREFIXE_CORRESPONDANCE + travail, correspondance, int(duree_max().total_seconds()))
     _ecrire_etat(travail, Etat(utilisateur=utilisateur.pk, modele=modele._meta.label))
     importer.enqueue(travail, modele._meta.label, _chemin(resource_class), _chemin(format_class), utilisateur.pk)
     return travail
@@ -82,13 +89,18 @@ def mettre_en_file(*, modele, resource_class, format_class, donnees: bytes, util
 def importer(travail: str, modele: str, resource_path: str, format_path: str, utilisateur_pk: int) -> str:
     etat = lire_etat(travail) or Etat(utilisateur=utilisateur_pk, modele=modele)
     donnees = cache.get(PREFIXE_FICHIER + travail)
-    cache.delete(PREFIXE_FICHIER + travail)
+    correspondance = cache.get(PREFIXE_CORRESPONDANCE + travail)
+    cache.delete_many([PREFIXE_FICHIER + travail, PREFIXE_CORRESPONDANCE + travail])
     if donnees is None:
         etat.etat, etat.message = "refuse", f"Le fichier n'était plus disponible{NBSP}: importez-le de nouveau."
         _ecrire_etat(travail, etat)
         return etat.etat
+    resource = import_string(resource_path)()
+    options = {}
     try:
         dataset = import_string(format_path)().create_dataset(donnees)
+        if correspondance is not None:
+            dataset, options["numeros_lignes"] = appliquer(dataset, correspondance, resource)
     except FichierRefuse as exc:
         etat.etat, etat.message = "refuse", str(exc)
         _ecrire_etat(travail, etat)
@@ -96,7 +108,6 @@ def importer(travail: str, modele: str, resource_path: str, format_path: str, ut
     etat.etat, etat.total = "en_cours", len(dataset)
     _ecrire_etat(travail, etat)
 
-    resource = import_string(resource_path)()
     apres_chaque_ligne = resource.after_import_row
 
     def suivre(row, row_result, **kwargs):
@@ -118,6 +129,7 @@ def importer(travail: str, modele: str, resource_path: str, format_path: str, ut
             rollback_on_validation_errors=True,
             retain_instance_in_row_result=True,  # for the admin log
             user=utilisateur,
+            **options,
         )
     finally:
         del HistoricalRecords.context.request

@@ -38,8 +38,15 @@ def grazailles(db):
 
 
 def _apercu(client, contenu, fmt="csv"):
+    """The upload, then the mapping step kept as proposed: the preview (or the upload page and its error)."""
     fichier = SimpleUploadedFile(f"porteurs.{fmt}", contenu)
-    return client.post(IMPORT, {"format": FORMAT[fmt], "resource": "0", "import_file": fichier})
+    reponse = client.post(IMPORT, {"format": FORMAT[fmt], "resource": "0", "import_file": fichier})
+    if reponse.status_code != 200 or "colonnes" not in reponse.context:
+        return reponse
+    donnees = {**reponse.context["suite"], "etape": "apercu"}
+    for colonne in reponse.context["colonnes"]:
+        donnees[f"colonne_{colonne.index}"] = colonne.choix
+    return client.post(IMPORT, donnees)
 
 
 def _erreur(reponse) -> str:
@@ -390,9 +397,8 @@ def test_a_preview_that_cannot_be_confirmed_keeps_no_copy(chef_client, grazaille
         reponse = _apercu(chef_client, _csv([[marqueur, *ligne[1:]] for ligne in lignes]))
     assert reponse.status_code == 200 and reponse.context.get("confirm_form") is None
     assert _fichiers_contenant(marqueur, depuis) == []
-    assert [
-        valeur for valeur in cache_temoin.values() if isinstance(valeur, bytes) and marqueur.encode() in valeur
-    ] == []
+    # The mapping step keeps the upload until the preview; a preview that cannot be confirmed removes it.
+    assert _copies_en_cache(cache_temoin, marqueur) == []
 
 
 def test_only_one_of_two_simultaneous_confirmations_gets_the_file(db):

@@ -44,6 +44,23 @@ def _xlsx(lignes):
     return sortie.getvalue()
 
 
+def _envoyer(client, contenu, nom="porteurs.csv", format_="0"):
+    """The upload step: the page that maps the file's columns to the fields."""
+    fichier = SimpleUploadedFile(nom, contenu, content_type="text/csv")
+    return client.post("/admin/porteurs/porteur/import/", {"format": format_, "resource": "0", "import_file": fichier})
+
+
+def _apercu(client, contenu, nom="porteurs.csv", format_="0", changements=None):
+    """Upload, then keep the proposed mapping (or change some columns): the preview."""
+    correspondance = _envoyer(client, contenu, nom, format_)
+    assert correspondance.status_code == 200, correspondance.content.decode()[:2000]
+    donnees = dict(correspondance.context["suite"])
+    for colonne in correspondance.context["colonnes"]:
+        donnees[f"colonne_{colonne.index}"] = colonne.choix
+    donnees.update(changements or {})
+    return client.post("/admin/porteurs/porteur/import/", {**donnees, "etape": "apercu"})
+
+
 def _importer(contenu, dry_run=False):
     dataset = CSVFrancais().create_dataset(contenu)
     return PorteurResource().import_data(dataset, dry_run=dry_run, rollback_on_validation_errors=True)
@@ -98,7 +115,7 @@ def test_one_bad_row_imports_nothing_and_says_which_row(grazailles):
     assert Porteur.objects.count() == 0
     erreurs = {row.number: str(row.error_dict) for row in result.invalid_rows}
     assert set(erreurs) == {3, 4}
-    assert "jj/mm/aaaa" in erreurs[3]
+    assert "le 31 février n'existe pas" in erreurs[3]
     assert "date de naissance est obligatoire" in erreurs[4] and "Quartier inconnu" in erreurs[4]
 
 
@@ -109,10 +126,7 @@ def test_phone_numbers_are_checked_per_row(grazailles):
 
 
 def test_admin_import_previews_then_confirms(chef_client, grazailles, executer_taches):
-    fichier = SimpleUploadedFile("porteurs.csv", _csv(LIGNES, ";", "cp1252"), content_type="text/csv")
-    apercu = chef_client.post(
-        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
-    )
+    apercu = _apercu(chef_client, _csv(LIGNES, ";", "cp1252"))
     assert apercu.status_code == 200
     assert Porteur.objects.count() == 0  # a dry run
     texte = apercu.content.decode()
@@ -128,10 +142,7 @@ def test_admin_import_previews_then_confirms(chef_client, grazailles, executer_t
 
 
 def test_the_page_of_an_import_is_its_launcher_s_only(chef_client, grazailles, client, django_user_model):
-    fichier = SimpleUploadedFile("porteurs.csv", _csv(LIGNES, ";", "cp1252"), content_type="text/csv")
-    apercu = chef_client.post(
-        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
-    )
+    apercu = _apercu(chef_client, _csv(LIGNES, ";", "cp1252"))
     suivi = chef_client.post("/admin/porteurs/porteur/process_import/", apercu.context["confirm_form"].initial)
     autre = django_user_model.objects.create_superuser("autre", password="x" * 20)
     client.force_login(autre)
@@ -140,11 +151,10 @@ def test_the_page_of_an_import_is_its_launcher_s_only(chef_client, grazailles, c
 
 
 def test_admin_import_shows_row_errors_and_no_confirm_button(chef_client, grazailles):
-    fichier = SimpleUploadedFile("porteurs.csv", _csv([["X", "Y", "pas une date", "", "", "", "", ""]]))
-    apercu = chef_client.post(
-        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
-    )
-    assert "n'est pas une date au format jj/mm/aaaa" in apercu.content.decode().replace("&#x27;", "'")
+    apercu = _apercu(chef_client, _csv([["X", "Y", "pas une date", "", "", "", "", ""]]))
+    assert "n'est pas une date : date attendue au format jj/mm/aaaa" in apercu.content.decode().replace(
+        "&#x27;", "'"
+    ).replace("\xa0", " ")
     assert apercu.context.get("confirm_form") is None
     assert Porteur.objects.count() == 0
 
@@ -154,10 +164,7 @@ def test_people_imported_by_the_worker_are_recorded_under_who_imported_them(
 ):
     from django.contrib.admin.models import LogEntry
 
-    fichier = SimpleUploadedFile("porteurs.csv", _csv(LIGNES, ";", "cp1252"), content_type="text/csv")
-    apercu = chef_client.post(
-        "/admin/porteurs/porteur/import/", {"format": "0", "resource": "0", "import_file": fichier}
-    )
+    apercu = _apercu(chef_client, _csv(LIGNES, ";", "cp1252"))
     chef_client.post("/admin/porteurs/porteur/process_import/", apercu.context["confirm_form"].initial)
     executer_taches()
     assert {h.history_user for h in Porteur.history.all()} == {chef}
