@@ -8,6 +8,8 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db.models import Value
+from django.db.models.functions import Lower, Replace
 
 # Control, formatting (zero-width, bidirectional controls, soft hyphen…), line and paragraph separators,
 # surrogates and private use.
@@ -82,3 +84,36 @@ def est_un_nom(valeur) -> bool:
 def une_ligne(texte: str) -> str:
     """The text on one line, for a header or a calendar summary: white space collapsed, invisible characters gone."""
     return " ".join("".join(" " if c.isspace() else "" if est_interdit(c) else c for c in texte).split())
+
+
+# Names compared "as people read them": case, accents, spaces, hyphens and apostrophes do not count.
+# The same folding in Python (`cle`) and in SQL (`cle_sql`), so SQLite and PostgreSQL agree without an extension
+# (SQLite's LOWER only knows ASCII: accented capitals are replaced explicitly).
+_PLIAGE = {
+    "a": "àâäáãåÀÂÄÁÃÅ",
+    "c": "çÇ",
+    "e": "éèêëÉÈÊË",
+    "i": "îïíìÎÏÍÌ",
+    "n": "ñÑ",
+    "o": "ôöóòõÔÖÓÒÕ",
+    "u": "ùûüúÙÛÜÚ",
+    "y": "ÿýŸÝ",
+    "oe": "œŒ",
+    "ae": "æÆ",
+    "": " -'’.\u00a0",
+}
+
+
+def cle(texte: str) -> str:
+    """« Jean-Éric  O'Brien » → « jeanericobrien »: the key two spellings of one name share."""
+    lettres = unicodedata.normalize("NFKD", (texte or "").casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in lettres if c.isalnum())
+
+
+def cle_sql(expression):
+    """The database expression of `cle` for a column (letters and digits of Latin names; enough for a match)."""
+    resultat = expression
+    for remplacement, caracteres in _PLIAGE.items():
+        for caractere in caracteres:
+            resultat = Replace(resultat, Value(caractere), Value(remplacement))
+    return Lower(resultat)
