@@ -8,8 +8,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db.models import Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import CharField, Func
 
 # Control, formatting (zero-width, bidirectional controls, soft hyphen…), line and paragraph separators,
 # surrogates and private use.
@@ -87,21 +86,11 @@ def une_ligne(texte: str) -> str:
 
 
 # Names compared "as people read them": case, accents, spaces, hyphens and apostrophes do not count.
-# The same folding in Python (`cle`) and in SQL (`cle_sql`), so SQLite and PostgreSQL agree without an extension
-# (SQLite's LOWER only knows ASCII: accented capitals are replaced explicitly).
-_PLIAGE = {
-    "a": "àâäáãåÀÂÄÁÃÅ",
-    "c": "çÇ",
-    "e": "éèêëÉÈÊË",
-    "i": "îïíìÎÏÍÌ",
-    "n": "ñÑ",
-    "o": "ôöóòõÔÖÓÒÕ",
-    "u": "ùûüúÙÛÜÚ",
-    "y": "ÿýŸÝ",
-    "oe": "œŒ",
-    "ae": "æÆ",
-    "": " -'’.\u00a0",
-}
+# The same folding in Python (`cle`) and in SQL (`Cle`): PostgreSQL's TRANSLATE, and on SQLite this very Python
+# function registered on each connection (SQLite's LOWER only knows ASCII). No extension to install.
+_ACCENTS = "àâäáãåçéèêëîïíìñôöóòõùûüúÿý"
+_SANS_ACCENTS = "aaaaaaceeeeiiiinooooouuuuyy"
+_A_ENLEVER = " -'’.\u00a0"
 
 
 def cle(texte: str) -> str:
@@ -110,10 +99,26 @@ def cle(texte: str) -> str:
     return "".join(c for c in lettres if c.isalnum())
 
 
+class Cle(Func):
+    """The database expression of `cle` for a column."""
+
+    function = "citeslab_cle"
+    arity = 1
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"REPLACE(REPLACE(TRANSLATE(LOWER({sql}), %s, %s), 'œ', 'oe'), 'æ', 'ae')",
+            [*params, _ACCENTS + _A_ENLEVER, _SANS_ACCENTS],
+        )
+
+
+def enregistrer_cle_sqlite(sender, connection, **kwargs):
+    """connection_created: SQLite learns `citeslab_cle`, deterministic so that it may serve in an index."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("citeslab_cle", 1, cle, deterministic=True)
+
+
 def cle_sql(expression):
-    """The database expression of `cle` for a column (letters and digits of Latin names; enough for a match)."""
-    resultat = expression
-    for remplacement, caracteres in _PLIAGE.items():
-        for caractere in caracteres:
-            resultat = Replace(resultat, Value(caractere), Value(remplacement))
-    return Lower(resultat)
+    return Cle(expression)
