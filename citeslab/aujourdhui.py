@@ -146,7 +146,9 @@ class AujourdhuiView(FormView):
         if not request.user.has_perms(PERMISSIONS):
             raise PermissionDenied
         maintenant = timezone.localtime().replace(tzinfo=None)
-        self.journee = Journee(jour=maintenant.date(), maintenant=maintenant, creneaux=creneaux_du_jour(maintenant.date()))
+        self.journee = Journee(
+            jour=maintenant.date(), maintenant=maintenant, creneaux=creneaux_du_jour(maintenant.date())
+        )
         self.creneau = creneau_du_moment(maintenant, self.journee.creneaux)
         return super().dispatch(request, *args, **kwargs)
 

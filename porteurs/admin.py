@@ -3,14 +3,12 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Max, Min
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -20,8 +18,8 @@ from citeslab.core.admin import CachedChoicesMixin, HistoriqueAdmin, LargeTableA
 from citeslab.core.exports import StreamingExportMixin, StreamingImportExportMixin
 from citeslab.core.telephone import normaliser_telephone
 from permanences.models import HORS_QPV, Quartier
-from porteurs import rgpd, services
 from permanences.planning import creneau_du_moment
+from porteurs import rgpd, services
 from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm, PorteurAjoutForm, PorteurSuiviAdminForm
 from porteurs.doublons import doublons_possibles
 from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
@@ -315,9 +313,9 @@ class PorteurAdmin(StreamingImportExportMixin, HistoriqueAdmin, LargeTableAdmin)
         resultats = None
         if texte:
             resultats = list(
-                Porteur.objects.recherche(texte).select_related("quartier").order_by("nom", "prenom", "pk")[
-                    : self.RESULTATS + 1
-                ]
+                Porteur.objects.recherche(texte)
+                .select_related("quartier")
+                .order_by("nom", "prenom", "pk")[: self.RESULTATS + 1]
             )
             if len(resultats) == 1:
                 return HttpResponseRedirect(reverse("admin:porteurs_porteur_change", args=[resultats[0].pk]))

@@ -4,9 +4,9 @@ from django import forms
 from django.contrib.admin import widgets
 from django.utils import timezone
 
+from permanences.models import Lieu
 from porteurs.doublons import doublons_possibles
 from porteurs.models import Etape, Porteur, Suivi
-from permanences.models import Lieu
 
 
 class PorteurAdminForm(forms.ModelForm):
@@ -117,7 +117,11 @@ class NouveauSuiviMixin(forms.Form):
     suivi_type = forms.ChoiceField(label="Type", choices=Suivi.Type.choices, initial=Suivi.Type.ENTRETIEN)
     suivi_lieu = forms.ModelChoiceField(label="Lieu", queryset=Lieu.objects.all(), required=False)
     suivi_duree_minutes = forms.IntegerField(
-        label="Durée (minutes)", min_value=1, max_value=24 * 60, initial=30, widget=forms.NumberInput(attrs={"step": 5})
+        label="Durée (minutes)",
+        min_value=1,
+        max_value=24 * 60,
+        initial=30,
+        widget=forms.NumberInput(attrs={"step": 5}),
     )
     suivi_notes = forms.CharField(
         label="Notes d'entretien", required=False, widget=widgets.AdminTextareaWidget(attrs={"rows": 3})
