@@ -136,6 +136,7 @@ class ChangementEtapeInline(admin.TabularInline):
     """The history is written by stage changes, never typed: read-only here."""
 
     model = ChangementEtape
+    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["date", "etape", "commentaire", "auteur"]
     readonly_fields = fields
@@ -154,6 +155,7 @@ class ChangementEtapeInline(admin.TabularInline):
 
 class OrientationInline(CachedChoicesMixin, admin.TabularInline):
     model = Orientation
+    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["date", "partenaire", "objet", "resultat"]
     cached_choice_fields = ("partenaire",)
