@@ -114,6 +114,7 @@ class InscriptionsDuPorteurInline(admin.TabularInline):
     """A person's registrations, listed on their page; they are managed on the workshop's page."""
 
     model = Inscription
+    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["atelier", "statut", "present"]
     readonly_fields = fields
@@ -269,7 +270,7 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
     def creer_porteurs(self, request, queryset):
         crees, ignorees, a_corriger = 0, [], []
         for inscription in queryset.filter(porteur__isnull=True).select_related("atelier"):
-            if services.porteurs_existants(inscription).exists():
+            if services.porteurs_existants(inscription):
                 ignorees.append(inscription)
                 continue
             try:
@@ -323,6 +324,21 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
         if inscription.porteur_id:
             self.message_user(request, "Cette inscription est déjà liée à une fiche porteur.", messages.INFO)
             return redirect(retour)
+        existants = services.porteurs_existants(inscription)
+        if request.method == "POST" and request.POST.get("porteur"):
+            # The main choice when the person looks known: one button per likely match, no number to type.
+            choisi = next((d.porteur for d in existants if str(d.porteur.pk) == request.POST["porteur"]), None)
+            if choisi is None:
+                self.message_user(request, "Cette fiche ne correspond pas à l'inscription.", messages.ERROR)
+                return redirect(request.path)
+            services.lier_au_porteur(inscription=inscription, porteur=choisi)
+            lien = reverse("admin:porteurs_porteur_change", args=[choisi.pk])
+            self.message_user(
+                request,
+                format_html('Inscription liée à la fiche <a href="{}">{}</a>.', lien, choisi),
+                messages.SUCCESS,
+            )
+            return redirect(retour)
         if request.method == "POST":
             try:
                 porteur = services.creer_porteur_depuis_inscription(inscription=inscription, auteur=request.user)
@@ -345,6 +361,6 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
             template="admin/ateliers/inscription/creer_porteur.html",
             titre="Créer la fiche porteur",
             inscription=inscription,
-            existants=services.porteurs_existants(inscription)[:10],
+            existants=existants,
             retour=retour,
         )

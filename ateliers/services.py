@@ -14,6 +14,7 @@ from django.utils import timezone
 from ateliers import taches
 from ateliers.models import Atelier, Inscription
 from permanences.models import Quartier
+from porteurs.doublons import doublons_possibles
 from porteurs.models import Porteur
 from porteurs.services import creer_porteur
 
@@ -178,11 +179,18 @@ def creer_porteur_depuis_inscription(*, inscription: Inscription, auteur=None) -
     return porteur
 
 
-def porteurs_existants(inscription: Inscription):
-    """People who may already be this registrant (same e-mail or phone): link rather than duplicate."""
-    critere = Q(pk__in=[])
-    if inscription.email:
-        critere |= Q(email__iexact=inscription.email)
-    if inscription.telephone:
-        critere |= Q(telephone=inscription.telephone)
-    return Porteur.objects.filter(critere)
+def porteurs_existants(inscription: Inscription) -> list:
+    """People who may already be this registrant (porteurs.doublons: names, phone, e-mail): link, not duplicate."""
+    return doublons_possibles(
+        prenom=inscription.prenom, nom=inscription.nom, telephone=inscription.telephone, email=inscription.email
+    )
+
+
+@transaction.atomic
+def lier_au_porteur(*, inscription: Inscription, porteur: Porteur) -> None:
+    """The registrant is a person already followed: the registration points to their record."""
+    inscription = Inscription.objects.select_for_update().get(pk=inscription.pk)
+    if inscription.porteur_id:
+        raise ValidationError("Cette inscription est déjà liée à une fiche porteur.")
+    inscription.porteur = porteur
+    inscription.save(update_fields=["porteur"])

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from ateliers.views import CalendrierView
 from citeslab import views
+from citeslab.aujourdhui import AujourdhuiView
 from citeslab.security import CodesDeSecoursView, DeuxFacteursView, healthz
 
 # Titles of the admin: citeslab.core.admin.SiteFrancais.
@@ -23,6 +24,7 @@ urlpatterns = [
     path("compte/codes-de-secours/", CodesDeSecoursView.as_view(), name="codes_de_secours"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
+    path("admin/aujourdhui/", admin.site.admin_view(AujourdhuiView.as_view()), name="aujourdhui"),
     path("admin/", admin.site.urls),
     path("bilan/", include("citeslab.bilan.urls")),
     path("ateliers/", include("ateliers.urls")),

@@ -174,3 +174,20 @@ def lignes_de_la_semaine(
             }
         lignes.append(ligne)
     return lignes
+
+
+def creneaux_du_jour(jour: datetime.date) -> list[Creneau]:
+    """Today's walk-in permanences, closed ones included (with their reason): where the chef de projet is."""
+    return [c for c in creneaux(jour, jour) if c.permanence.type == Permanence.Type.ACCUEIL]
+
+
+def creneau_du_moment(maintenant: datetime.datetime, du_jour: list[Creneau] | None = None) -> Creneau | None:
+    """The open walk-in slot the chef de projet is at (or about to be at) now: the place a follow-up happens.
+
+    The slot in progress, else the next one today, else today's last one (a follow-up typed after the session).
+    `maintenant` is a naive local datetime.
+    """
+    ouverts = [c for c in (du_jour if du_jour is not None else creneaux_du_jour(maintenant.date())) if c.ouvert]
+    if not ouverts:
+        return None
+    return next((c for c in ouverts if c.fin > maintenant), ouverts[-1])

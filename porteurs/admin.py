@@ -3,10 +3,12 @@
 import datetime
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Max, Min
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -17,8 +19,10 @@ from citeslab.core.exports import StreamingExportMixin, StreamingImportExportMix
 from citeslab.core.imports_correspondance import ImportAvecCorrespondanceMixin
 from citeslab.core.telephone import normaliser_telephone
 from permanences.models import HORS_QPV, Quartier
+from permanences.planning import creneau_du_moment
 from porteurs import rgpd, services
-from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm
+from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm, PorteurAjoutForm, PorteurSuiviAdminForm
+from porteurs.doublons import doublons_possibles
 from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
 from porteurs.resources import OrientationResource, PorteurResource, SuiviResource
 
@@ -112,21 +116,28 @@ class AnonymisationFilter(admin.SimpleListFilter):
 
 
 class SuiviInline(CachedChoicesMixin, admin.StackedInline):
+    """Today's follow-ups, still open to a correction; older ones are read-only on the page (their own page
+    edits them), and a new one is typed in the "Nouveau suivi" form at the top."""
+
     model = Suivi
-    extra = 1
+    extra = 0
     fields = [("date", "type"), ("lieu", "duree_minutes"), "notes", "prochaine_etape", "relance_le"]
     cached_choice_fields = ("lieu",)
-    verbose_name = "suivi"
-    verbose_name_plural = "suivis (du plus récent au plus ancien)"
+    verbose_name = "suivi d'aujourd'hui"
+    verbose_name_plural = "suivis d'aujourd'hui (modifiables)"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).order_by("-date", "-cree_le")
+        return super().get_queryset(request).filter(date=timezone.localdate()).order_by("-cree_le")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ChangementEtapeInline(admin.TabularInline):
     """The history is written by stage changes, never typed: read-only here."""
 
     model = ChangementEtape
+    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["date", "etape", "commentaire", "auteur"]
     readonly_fields = fields
@@ -145,6 +156,7 @@ class ChangementEtapeInline(admin.TabularInline):
 
 class OrientationInline(CachedChoicesMixin, admin.TabularInline):
     model = Orientation
+    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["date", "partenaire", "objet", "resultat"]
     cached_choice_fields = ("partenaire",)
@@ -195,26 +207,59 @@ class PorteurAdmin(ImportAvecCorrespondanceMixin, StreamingImportExportMixin, Hi
     actions = ["passer_a_l_etape", "exporter_donnees_personnelles", "anonymiser_maintenant"]
     save_on_top = True
 
+    class Media:
+        css = {"all": ["porteurs/admin.css"]}
+
     ESSENTIELS = ["prenom", "nom", "telephone", "email", "quartier", "genre", "idee"]
     SITUATION = ["date_naissance", "situation", "secteur", "source", "date_premier_contact"]
     COORDONNEES = ["adresse", "consentement_le"]
 
+    NOUVEAU_SUIVI = [
+        ("suivi_date", "suivi_type"),
+        ("suivi_lieu", "suivi_duree_minutes"),
+        "suivi_notes",
+        "suivi_prochaine_etape",
+        ("suivi_relance_le", "etape"),
+    ]
+    SUIVIS_MONTRES = 5  # the last follow-ups shown; the next ones folded, the rest in the follow-up list
+    SUIVIS_REPLIES = 45
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            return super().get_form(request, obj, change=change, form=PorteurAjoutForm, **kwargs)
+        form = super().get_form(request, obj, change=change, form=PorteurSuiviAdminForm, **kwargs)
+        # Where the chef de projet is now: the place of the follow-up he is about to type.
+        creneau = creneau_du_moment(timezone.localtime().replace(tzinfo=None))
+
+        class Form(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, lieu=creneau.lieu if creneau else None, **kw)
+                self.creneau = creneau
+
+        return Form
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            # Entering a new person: the essentials, everything else folded away.
+            # Entering a new person: the essentials, everything else folded away; once likely duplicates were
+            # shown (a POST), the box that says "another person".
+            confirmation = [(None, {"fields": ["creer_malgre_doublon"]})] if request.method == "POST" else []
             return [
                 (None, {"fields": self.ESSENTIELS}),
                 ("Parcours", {"classes": ["collapse"], "fields": ["etape", "relance_le"]}),
                 ("Situation et projet", {"classes": ["collapse"], "fields": self.SITUATION}),
                 ("Adresse et consentement", {"classes": ["collapse"], "fields": self.COORDONNEES}),
+                *confirmation,
             ]
         return [
-            (None, {"fields": self.ESSENTIELS}),
+            ("Nouveau suivi", {"fields": self.NOUVEAU_SUIVI, "classes": ["nouveau-suivi"]}),
+            ("La personne", {"fields": self.ESSENTIELS}),
             (
                 "Parcours",
                 {
-                    "fields": ["etape", ("date_changement_etape", "commentaire_etape"), "relance_le"],
-                    "description": "Changer l'étape ajoute une ligne datée à l'historique.",
+                    "classes": ["collapse"],
+                    "fields": [("date_changement_etape", "commentaire_etape"), "relance_le"],
+                    "description": "Changer l'étape (dans « Nouveau suivi ») ajoute une ligne datée à "
+                    "l'historique, à la date du suivi ou, sans suivi, à la date indiquée ici.",
                 },
             ),
             ("Situation et projet", {"classes": ["collapse"], "fields": self.SITUATION}),
@@ -244,12 +289,108 @@ class PorteurAdmin(ImportAvecCorrespondanceMixin, StreamingImportExportMixin, Hi
             telephone = ""
         if telephone:
             queryset |= filtered.filter(telephone=telephone)
+        elif search_term.strip():
+            # "elodie" finds "Élodie", "jean pierre" finds "Jean-Pierre".
+            queryset |= filtered.filter(pk__in=Porteur.objects.recherche(search_term).values("pk"))
         return queryset, may_have_duplicates
+
+    def get_urls(self):
+        return [
+            path(
+                "recherche/",
+                self.admin_site.admin_view(self.recherche_view),
+                name="porteurs_porteur_recherche",
+            ),
+        ] + super().get_urls()
+
+    RESULTATS = 20
+
+    def recherche_view(self, request):
+        """The dashboard's "Trouver une personne": posted, so that no name or number ends up in a URL or a log.
+
+        One match opens the person's page straight away; several are listed, each a link to their page.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        texte = request.POST.get("q", "").strip()[:100] if request.method == "POST" else ""
+        resultats = None
+        if texte:
+            resultats = list(
+                Porteur.objects.recherche(texte)
+                .select_related("quartier")
+                .order_by("nom", "prenom", "pk")[: self.RESULTATS + 1]
+            )
+            if len(resultats) == 1:
+                return HttpResponseRedirect(reverse("admin:porteurs_porteur_change", args=[resultats[0].pk]))
+        return TemplateResponse(
+            request,
+            "admin/porteurs/porteur/recherche.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Trouver une personne",
+                "opts": self.model._meta,
+                "texte": texte,
+                "resultats": resultats[: self.RESULTATS] if resultats is not None else None,
+                "plus": resultats is not None and len(resultats) > self.RESULTATS,
+                "peut_ajouter": self.has_add_permission(request),
+            },
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            aujourd_hui = timezone.localdate()
+            passes = list(
+                Suivi.objects.filter(porteur=obj)
+                .exclude(date=aujourd_hui)
+                .select_related("lieu", "auteur")
+                .order_by("-date", "-cree_le")[: self.SUIVIS_MONTRES + self.SUIVIS_REPLIES + 1]
+            )
+            total = len(passes)
+            if total > self.SUIVIS_MONTRES + self.SUIVIS_REPLIES:
+                total = Suivi.objects.filter(porteur=obj).exclude(date=aujourd_hui).count()
+            context.update(
+                suivis_recents=passes[: self.SUIVIS_MONTRES],
+                suivis_replies=passes[self.SUIVIS_MONTRES : self.SUIVIS_MONTRES + self.SUIVIS_REPLIES],
+                suivis_total=total,
+                suivis_liste=reverse("admin:porteurs_suivi_changelist") + f"?porteur__id__exact={obj.pk}",
+                # Records that look like this person (from the contact form, an import…): linked, never merged.
+                fiches_semblables=doublons_possibles(
+                    prenom=obj.prenom,
+                    nom=obj.nom,
+                    telephone=obj.telephone,
+                    email=obj.email,
+                    date_naissance=obj.date_naissance,
+                    exclure_pk=obj.pk,
+                ),
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def response_change(self, request, obj):
+        if PorteurSuiviAdminForm.BOUTON in request.POST:
+            self.message_user(request, f"Suivi enregistré pour {obj}.", messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
             super().save_model(request, obj, form, change)
             services.ouvrir_historique(porteur=obj, auteur=request.user)
+            return
+        if form.suivi_demande:
+            nouvelle = obj.etape if "etape" in form.changed_data else None
+            obj.etape = form.initial["etape"]
+            super().save_model(request, obj, form, change)
+            champs = form.champs_suivi()
+            creneau = form.creneau
+            if creneau and champs["lieu"] == creneau.lieu and champs["date"] == creneau.date:
+                champs["permanence"] = creneau.permanence
+            services.consigner_suivi(
+                porteur=obj,
+                auteur=request.user,
+                etape=nouvelle,
+                commentaire_etape=form.cleaned_data.get("commentaire_etape", ""),
+                **champs,
+            )
             return
         if "etape" in form.changed_data:
             nouvelle = obj.etape

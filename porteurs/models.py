@@ -8,8 +8,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from citeslab.core.contraintes import valider_contraintes
-from citeslab.core.telephone import TelephoneField
-from citeslab.core.texte import valider_nom
+from citeslab.core.telephone import TelephoneField, normaliser_telephone
+from citeslab.core.texte import cle, cle_sql, valider_nom
 from permanences.models import Lieu, Permanence, Quartier
 
 
@@ -48,6 +48,32 @@ class PorteurQuerySet(models.QuerySet):
         """People whose call-back date has come."""
         jour = jour or timezone.localdate()
         return self.filter(relance_le__lte=jour)
+
+    def avec_cles(self):
+        """`cle_prenom` and `cle_nom`: the names without case, accents, spaces or hyphens (citeslab.core.texte.cle)."""
+        return self.annotate(cle_prenom=cle_sql(models.F("prenom")), cle_nom=cle_sql(models.F("nom")))
+
+    def recherche(self, texte: str):
+        """What the chef de projet types to find someone: a phone in any format, an e-mail, or names.
+
+        Every word must be found in the first or the last name, whatever the case and accents
+        (« elodie dupré » finds « Élodie Dupré », « jean pierre » finds « Jean-Pierre »).
+        """
+        texte = (texte or "").strip()[:100]
+        if not texte:
+            return self.none()
+        if "@" in texte:
+            return self.filter(email__iexact=texte)
+        if sum(c.isdigit() for c in texte) >= 6:
+            try:
+                return self.filter(telephone=normaliser_telephone(texte))
+            except ValidationError:
+                return self.none()
+        mots = [cle(mot) for mot in texte.split()[:5]]
+        queryset = self.avec_cles()
+        for mot in filter(None, mots):
+            queryset = queryset.filter(Q(cle_prenom__contains=mot) | Q(cle_nom__contains=mot))
+        return queryset if any(mots) else self.none()
 
 
 class Porteur(models.Model):

@@ -80,6 +80,29 @@ def enregistrer_suivi(*, porteur: Porteur, auteur=None, **fields) -> Suivi:
     return suivi
 
 
+@transaction.atomic
+def consigner_suivi(
+    *, porteur: Porteur, auteur=None, etape: str | None = None, commentaire_etape: str = "", **fields
+) -> Suivi:
+    """The person page's "Nouveau suivi": the follow-up and, when asked, the stage change it led to, together.
+
+    The stage change is dated like the follow-up; nothing is written if either is refused.
+    """
+    suivi = enregistrer_suivi(porteur=porteur, auteur=auteur, **fields)
+    if etape:
+        changer_etape(porteur=porteur, etape=etape, date=suivi.date, commentaire=commentaire_etape, auteur=auteur)
+        porteur.etape = etape
+    return suivi
+
+
+@transaction.atomic
+def accueillir(*, porteur: dict, suivi: dict, auteur=None) -> tuple[Porteur, Suivi]:
+    """A walk-in at a permanence: the new person and their first follow-up, both or neither."""
+    nouveau = creer_porteur(auteur=auteur, **porteur)
+    premier = enregistrer_suivi(porteur=nouveau, auteur=auteur, **suivi)
+    return nouveau, premier
+
+
 def reporter_relance(*, porteur: Porteur, suivi: Suivi) -> None:
     """The person's call-back date becomes the follow-up's (none closes it). Also used by the admin."""
     Porteur.objects.filter(pk=porteur.pk).update(relance_le=suivi.relance_le, modifie_le=timezone.now())

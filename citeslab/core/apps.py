@@ -11,7 +11,12 @@ class CoreConfig(AppConfig):
     default = True
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from citeslab.core import audit, checks  # noqa: F401  (login signals, deploy checks)
+        from citeslab.core.texte import enregistrer_cle_sqlite
+
+        connection_created.connect(enregistrer_cle_sqlite, dispatch_uid="citeslab_cle")
 
 
 class AdminFrancaisConfig(admin_apps.AdminConfig):

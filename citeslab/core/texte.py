@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.db.models import CharField, Func
 
 # Control, formatting (zero-width, bidirectional controls, soft hyphen…), line and paragraph separators,
 # surrogates and private use.
@@ -82,3 +83,42 @@ def est_un_nom(valeur) -> bool:
 def une_ligne(texte: str) -> str:
     """The text on one line, for a header or a calendar summary: white space collapsed, invisible characters gone."""
     return " ".join("".join(" " if c.isspace() else "" if est_interdit(c) else c for c in texte).split())
+
+
+# Names compared "as people read them": case, accents, spaces, hyphens and apostrophes do not count.
+# The same folding in Python (`cle`) and in SQL (`Cle`): PostgreSQL's TRANSLATE, and on SQLite this very Python
+# function registered on each connection (SQLite's LOWER only knows ASCII). No extension to install.
+_ACCENTS = "àâäáãåçéèêëîïíìñôöóòõùûüúÿý"
+_SANS_ACCENTS = "aaaaaaceeeeiiiinooooouuuuyy"
+_A_ENLEVER = " -'’.\u00a0"
+
+
+def cle(texte: str) -> str:
+    """« Jean-Éric  O'Brien » → « jeanericobrien »: the key two spellings of one name share."""
+    lettres = unicodedata.normalize("NFKD", (texte or "").casefold().replace("œ", "oe").replace("æ", "ae"))
+    return "".join(c for c in lettres if c.isalnum())
+
+
+class Cle(Func):
+    """The database expression of `cle` for a column."""
+
+    function = "citeslab_cle"
+    arity = 1
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"REPLACE(REPLACE(TRANSLATE(LOWER({sql}), %s, %s), 'œ', 'oe'), 'æ', 'ae')",
+            [*params, _ACCENTS + _A_ENLEVER, _SANS_ACCENTS],
+        )
+
+
+def enregistrer_cle_sqlite(sender, connection, **kwargs):
+    """connection_created: SQLite learns `citeslab_cle`, deterministic so that it may serve in an index."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("citeslab_cle", 1, cle, deterministic=True)
+
+
+def cle_sql(expression):
+    return Cle(expression)

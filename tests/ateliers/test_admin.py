@@ -204,7 +204,28 @@ def test_the_creation_page_flags_a_record_that_may_already_exist(chef_client):
     PorteurFactory(email="deja@example.org", nom="Benali")
     inscription = InscriptionFactory(email="deja@example.org")
     page = chef_client.get(reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk]))
-    assert "des fiches existent déjà" in page.content.decode()
+    assert "a peut-être déjà une fiche" in page.content.decode()
+
+
+def test_linking_the_registration_to_the_existing_person_is_one_button(chef_client):
+    existant = PorteurFactory(email="deja@example.org", nom="Benali")
+    inscription = InscriptionFactory(email="deja@example.org")
+    url = reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk])
+    html = chef_client.get(url).content.decode()
+    assert f'name="porteur" value="{existant.pk}"' in html
+    assert chef_client.post(url, {"porteur": existant.pk}).status_code == 302
+    inscription.refresh_from_db()
+    assert inscription.porteur == existant
+    assert Porteur.objects.count() == 1
+
+
+def test_a_registration_cannot_be_linked_to_a_person_who_does_not_match(chef_client):
+    autre = PorteurFactory(email="autre@example.org", telephone="06 99 99 99 99")
+    inscription = InscriptionFactory(email="deja@example.org")
+    url = reverse("admin:ateliers_inscription_creer_porteur", args=[inscription.pk])
+    chef_client.post(url, {"porteur": autre.pk})
+    inscription.refresh_from_db()
+    assert inscription.porteur is None
 
 
 def test_the_create_records_action_skips_possible_duplicates_and_already_linked_registrations(chef_client):

@@ -71,6 +71,7 @@ MODEL_VIEWS = {
     "password_change": ("change",),  # auth.user: set another user's password
     "config": ("change",),  # otp_totp: the device's secret, as a QR code or a URL
     "qrcode": ("change",),
+    "recherche": ("view", "change"),  # porteurs: the dashboard's "Trouver une personne"
     "emargement": ("view", "change"),  # ateliers: the attendance sheet, as a page or xlsx
     "emargement_xlsx": ("view", "change"),
     "export": ("view",),  # raw exports: IMPORT_EXPORT_EXPORT_PERMISSION_CODE
@@ -200,6 +201,11 @@ def expected(route: Route, role):
         return 301  # permanent redirect to the static icon, for everyone
     if route.key in STAFF:
         return LOGIN if anonymous else 200
+    if route.key == "aujourdhui":
+        # The chef de projet's day: whoever may add people and follow-ups
+        if anonymous:
+            return LOGIN
+        return 200 if perms is None or {"porteurs.add_porteur", "porteurs.add_suivi"} <= perms else 403
     if route.key in BILAN:
         if anonymous:
             return LOGIN

@@ -203,11 +203,12 @@ def test_follow_up_logged_from_the_person_page_sets_the_call_back_and_the_author
     data = form_data(chef_client.get(change_url(porteur)), "porteur_form")
     data.update(
         {
-            "suivis-0-date": "20/11/2026",
-            "suivis-0-type": Suivi.Type.TELEPHONE,
-            "suivis-0-duree_minutes": "15",
-            "suivis-0-notes": "Point sur le prévisionnel.",
-            "suivis-0-relance_le": "04/12/2026",
+            "suivi_date": "20/11/2026",
+            "suivi_type": Suivi.Type.TELEPHONE,
+            "suivi_duree_minutes": "15",
+            "suivi_notes": "Point sur le prévisionnel.",
+            "suivi_relance_le": "04/12/2099",
+            "_suivi": "Enregistrer le suivi",
         }
     )
     response = chef_client.post(change_url(porteur), data)
@@ -215,13 +216,13 @@ def test_follow_up_logged_from_the_person_page_sets_the_call_back_and_the_author
     suivi = Suivi.objects.get(porteur=porteur)
     assert suivi.auteur == chef
     porteur.refresh_from_db()
-    assert porteur.relance_le == datetime.date(2026, 12, 4)
+    assert porteur.relance_le == datetime.date(2099, 12, 4)
 
 
 def test_a_follow_up_without_call_back_date_closes_the_call_back(chef_client):
     porteur = PorteurFactory(relance_le=datetime.date(2020, 1, 1))
     data = form_data(chef_client.get(change_url(porteur)), "porteur_form")
-    data.update({"suivis-0-date": "20/11/2026", "suivis-0-notes": "Rappelée, projet en pause."})
+    data.update({"suivi_date": "20/11/2026", "suivi_notes": "Rappelée, projet en pause."})
     chef_client.post(change_url(porteur), data)
     porteur.refresh_from_db()
     assert porteur.relance_le is None

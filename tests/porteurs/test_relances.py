@@ -54,6 +54,8 @@ def test_editing_an_older_follow_up_does_not_override_the_latest_call_back(chef_
 
 def test_deleting_a_follow_up_on_the_person_s_page_recomputes_the_call_back(chef_client):
     porteur, _, recent = _suivie()
+    # Only today's follow-ups are editable on the person's page; older ones on their own page.
+    type(recent).objects.filter(pk=recent.pk).update(date=AUJOURD_HUI)
     url = reverse("admin:porteurs_porteur_change", args=[porteur.pk])
     donnees = form_data(chef_client.get(url), "porteur_form")
     # The inline lists the newest first: find the row of the recent follow-up and tick its deletion box.
