@@ -24,8 +24,8 @@ CERT_DIR=/etc/letsencrypt/live/$DOMAINE
 SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 # procps : /bin/kill, pour ExecReload= de citeslab.service (absent d'une installation Debian minimale).
 PAQUETS=(python3 python3-venv postgresql postgresql-client redis-server nginx certbot rsync curl openssl ca-certificates procps)
-SERVICES=(citeslab.service citeslab-worker.service citeslab-rappels.service citeslab-purge.service citeslab-sauvegarde.service)
-MINUTEURS=(citeslab-rappels.timer citeslab-purge.timer citeslab-sauvegarde.timer)
+SERVICES=(citeslab.service citeslab-worker.service citeslab-rappels.service citeslab-rappels-rdv.service citeslab-purge.service citeslab-sauvegarde.service)
+MINUTEURS=(citeslab-rappels.timer citeslab-rappels-rdv.timer citeslab-purge.timer citeslab-sauvegarde.timer)
 
 etape() { printf '\n== %s\n' "$*"; }
 echec() {

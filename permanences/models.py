@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
@@ -151,6 +152,17 @@ class Permanence(models.Model):
     )
     valide_du = models.DateField("en vigueur du")
     valide_au = models.DateField("jusqu'au", null=True, blank=True, help_text="Laisser vide si sans fin prévue.")
+    # Appointments: the first `nb_rdv` times of `duree_rdv` minutes from the start can be booked on the site
+    # (rendezvous app); the rest of the permanence stays open to walk-ins.
+    prend_rdv = models.BooleanField(
+        "prend des rendez-vous", default=False, help_text="Les habitants peuvent réserver un horaire sur le site."
+    )
+    duree_rdv = models.PositiveSmallIntegerField("durée d'un rendez-vous (minutes)", default=30)
+    nb_rdv = models.PositiveSmallIntegerField(
+        "rendez-vous réservables",
+        default=2,
+        help_text="Nombre d'horaires réservables, à partir du début ; le reste du temps reste sans rendez-vous.",
+    )
 
     objects = PermanenceQuerySet.as_manager()
 
@@ -168,11 +180,27 @@ class Permanence(models.Model):
                 condition=~Q(type="accueil") | Q(lieu__isnull=False),
                 name="permanence_accueil_a_un_lieu",
             ),
+            models.CheckConstraint(condition=Q(duree_rdv__gte=5), name="permanence_duree_rdv_positive"),
         ]
 
     def __str__(self):
         where = self.lieu.nom if self.lieu_id else self.get_type_display()
         return f"{self.get_jour_display()} {self.debut:%H:%M}–{self.fin:%H:%M} · {where}"
+
+    def clean(self):
+        super().clean()
+        if self.prend_rdv:
+            if self.type != self.Type.ACCUEIL:
+                raise ValidationError({"prend_rdv": "Seule une permanence d'accueil peut prendre des rendez-vous."})
+            if self.debut and self.fin and self.duree_rdv and self.nb_rdv:
+                minutes = (self.fin.hour * 60 + self.fin.minute) - (self.debut.hour * 60 + self.debut.minute)
+                if self.nb_rdv * self.duree_rdv > minutes:
+                    raise ValidationError(
+                        {
+                            "nb_rdv": f"{self.nb_rdv} rendez-vous de {self.duree_rdv} minutes ne tiennent pas dans "
+                            f"une permanence de {minutes} minutes."
+                        }
+                    )
 
     @property
     def demi_journee(self):
