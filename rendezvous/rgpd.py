@@ -8,13 +8,21 @@ import datetime
 
 from django.utils import timezone
 
-from citeslab.core.donnees_personnelles import ANONYME, Declaration, Purge, duree_conservation, registre
+from citeslab.core.donnees_personnelles import ANONYME, EMAIL_ANONYME, Declaration, Purge, duree_conservation, registre
 from rendezvous.models import RendezVous
 
 RENDEZ_VOUS = Declaration(
     modele=RendezVous,
     cle="porteur_id",
-    effacer={"prenom": ANONYME, "nom": "", "telephone": "", "email": "", "idee": "", "motif_annulation": ""},
+    # The row must keep a contact (a check constraint): the reserved .invalid address, as for registrations.
+    effacer={
+        "prenom": ANONYME,
+        "nom": "",
+        "telephone": "",
+        "email": EMAIL_ANONYME,
+        "idee": "",
+        "motif_annulation": "",
+    },
     section="rendez_vous",
     ordre=("date", "debut", "pk"),
     avec=("permanence__lieu",),
@@ -23,7 +31,7 @@ RENDEZ_VOUS = Declaration(
 
 def a_anonymiser(le: datetime.date | None = None):
     le = le or timezone.localdate()
-    return RendezVous.objects.filter(date__lt=le - duree_conservation()).exclude(prenom=ANONYME, nom="")
+    return RendezVous.objects.filter(date__lt=le - duree_conservation()).exclude(prenom=ANONYME, email=EMAIL_ANONYME)
 
 
 def declarer() -> None:

@@ -184,7 +184,10 @@ def test_du_jour_and_a_venir_list_active_appointments_in_time_order():
     premier = RendezVousFactory(debut=NEUF_ET_DEMIE, fin=DIX)
     second = RendezVousFactory(permanence=premier.permanence, date=premier.date)
     RendezVousFactory(
-        permanence=premier.permanence, date=premier.date, debut=DIX, fin=datetime.time(10, 30),
+        permanence=premier.permanence,
+        date=premier.date,
+        debut=DIX,
+        fin=datetime.time(10, 30),
         statut=RendezVous.Statut.ANNULE,
     )
     assert list(RendezVous.objects.du_jour(premier.date)) == [second, premier]
