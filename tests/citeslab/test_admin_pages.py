@@ -21,6 +21,7 @@ from permanences.models import Bureau
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 from tests.financement.factories import ContributionFactory, ConventionFactory, FinanceurFactory, VersementFactory
 from tests.permanences.factories import FermetureFactory, LieuFactory, PermanenceFactory, QuartierFactory
+from tests.rendezvous.factories import RendezVousFactory
 from tests.porteurs.factories import (
     ChangementEtapeFactory,
     OrientationFactory,
@@ -139,6 +140,7 @@ ROWS = {
     "financement.convention": lambda n: [ContributionFactory(convention=c) for c in ConventionFactory.create_batch(n)],
     "financement.contribution": lambda n: ContributionFactory.create_batch(n),
     "financement.versement": lambda n: VersementFactory.create_batch(n),
+    "rendezvous.rendezvous": lambda n: RendezVousFactory.create_batch(n),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label_lower)
@@ -180,6 +182,7 @@ CHEF_MODELS = {
     "permanences.lieu",
     "permanences.quartier",
     "permanences.bureau",
+    "rendezvous.rendezvous",
 }
 
 

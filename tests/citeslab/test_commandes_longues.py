@@ -107,12 +107,15 @@ def test_purge_off_a_terminal_writes_the_same_summary_as_before():
     _a_purger()
     out, err = _lancer("purge_personal_data", dry_run=True)
     assert out == (
-        "Simulation : 1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique et 1 inscription(s) "
-        "seraient anonymisés. Rien n'a été modifié.\n"
+        "Simulation : 1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique, 1 inscription(s) "
+        "et 0 rendez-vous seraient anonymisés. Rien n'a été modifié.\n"
     )
     assert err == ""
     out, err = _lancer("purge_personal_data")
-    assert out == "1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique et 1 inscription(s) anonymisés.\n"
+    assert out == (
+        "1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique, 1 inscription(s) et 0 rendez-vous "
+        "anonymisés.\n"
+    )
     assert err == ""
 
 
