@@ -30,7 +30,7 @@ class HoraireForm(forms.Form):
 
     def jours(self):
         """The free times grouped by day, each with its radio button's id, for the template's fieldsets."""
-        choisi = self.data.get("horaire") if self.is_bound else None
+        choisi = self.data.get("horaire") if self.is_bound else self.initial.get("horaire")
         resultat = []
         for jour, horaires in par_jour(list(self.horaires.values())):
             resultat.append(

@@ -147,6 +147,8 @@ def deplacer(*, rdv: RendezVous, permanence: Permanence, date: datetime.date, de
     rdv = RendezVous.objects.select_for_update().get(pk=rdv.pk)
     if not rdv.modifiable:
         raise HoraireIndisponible("Ce rendez-vous ne peut plus être déplacé.")
+    if (rdv.permanence_id, rdv.date, rdv.debut) == (permanence.pk, date, debut):
+        return rdv  # the same time chosen again: nothing moves, nobody is told
     horaire = _prendre(permanence.pk, date, debut, sauf=rdv)
     rdv.permanence_id, rdv.date, rdv.debut, rdv.fin = permanence.pk, date, debut, horaire.fin
     rdv.rappel_envoye_le = None  # a new day, a new reminder

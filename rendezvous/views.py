@@ -152,7 +152,10 @@ class DeplacerView(JetonMixin, View):
         if not self.rdv.modifiable:
             return render(request, "rendezvous/annuler.html", self.contexte(), status=409)
         lieu = self.lieu_choisi()
-        return self.page(HoraireForm(horaires=creneaux.horaires_libres(lieu=lieu, sauf=self.rdv)), lieu)
+        # The current time is among the free ones (it may stay) and shown as chosen.
+        actuel = creneaux.Horaire(self.rdv.permanence, self.rdv.date, self.rdv.debut, self.rdv.fin).valeur
+        form = HoraireForm(horaires=creneaux.horaires_libres(lieu=lieu, sauf=self.rdv), initial={"horaire": actuel})
+        return self.page(form, lieu)
 
     @method_decorator(ratelimit(**LIMITE, block=False))
     def post(self, request, jeton):

@@ -21,7 +21,6 @@ from permanences.models import Bureau
 from tests.ateliers.factories import AtelierFactory, InscriptionFactory
 from tests.financement.factories import ContributionFactory, ConventionFactory, FinanceurFactory, VersementFactory
 from tests.permanences.factories import FermetureFactory, LieuFactory, PermanenceFactory, QuartierFactory
-from tests.rendezvous.factories import RendezVousFactory
 from tests.porteurs.factories import (
     ChangementEtapeFactory,
     OrientationFactory,
@@ -29,6 +28,7 @@ from tests.porteurs.factories import (
     PorteurFactory,
     SuiviFactory,
 )
+from tests.rendezvous.factories import RendezVousFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -192,3 +192,13 @@ def test_du_jour_and_a_venir_list_active_appointments_in_time_order():
     )
     assert list(RendezVous.objects.du_jour(premier.date)) == [second, premier]
     assert list(RendezVous.objects.a_venir()) == [second, premier]
+
+
+def test_moving_to_the_same_time_changes_nothing_and_tells_nobody(executer_taches, sms_en_memoire):
+    permanence = PermanenceRdvFactory()
+    rdv = reserver(permanence)
+    executer_taches()
+    sms_en_memoire.clear()
+    services.deplacer(rdv=rdv, permanence=permanence, date=rdv.date, debut=rdv.debut)
+    executer_taches()
+    assert sms_en_memoire == []
