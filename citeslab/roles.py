@@ -19,6 +19,8 @@ ROLES = {
             "partenaire": ("view",),
         },
         "ateliers": {"atelier": ALL, "inscription": ALL},
+        # Booked on the public site only (the admin offers no "add"): the chef de projet marks and cancels.
+        "rendezvous": {"rendezvous": ("view", "change", "delete")},
         "permanences": {
             "permanence": ALL,
             "fermeture": ALL,
@@ -54,6 +56,11 @@ def synchroniser_roles(apps):
         wanted = []
         for app_label, by_model in by_app.items():
             for model, actions in by_model.items():
+                try:
+                    apps.get_model(app_label, model)
+                except LookupError:
+                    # An app whose tables come after this migration (rendezvous): its own migration grants them.
+                    continue
                 for codename in codenames(actions, model):
                     wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)

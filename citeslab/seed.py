@@ -118,7 +118,8 @@ def seed_carcassonne() -> dict[str, int]:
             fin=fin,
             type=type_,
             lieu=lieux[lieu] if lieu else None,
-            defaults={"valide_du": DEBUT_PLANNING},
+            # Demo: every walk-in permanence also offers its first two half-hours on /rendez-vous/.
+            defaults={"valide_du": DEBUT_PLANNING, "prend_rdv": type_ == ACCUEIL},
         )
         created["permanences"] += new
 

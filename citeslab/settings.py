@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "permanences",
     "porteurs",
     "ateliers",
+    "rendezvous",
     "financement",
 ]
 
@@ -201,6 +202,15 @@ EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+# Text messages (citeslab.core.sms): printed in development; in production nothing is sent until a provider is
+# configured (DJANGO_SMS_BACKEND=citeslab.core.sms.BrevoBackend and its key), and `check --deploy` refuses the console.
+SMS_BACKEND = os.environ.get(
+    "DJANGO_SMS_BACKEND", "citeslab.core.sms.ConsoleBackend" if DEBUG else "citeslab.core.sms.InactifBackend"
+)
+SMS_FILE_PATH = os.environ.get("DJANGO_SMS_FILE_PATH") or None
+SMS_BREVO_API_KEY = os.environ.get("DJANGO_SMS_BREVO_API_KEY", "")
+# Brevo: 11 letters or digits at most, shown as the sender on the resident's phone.
+SMS_EXPEDITEUR = os.environ.get("DJANGO_SMS_EXPEDITEUR", "CitesLab")
 # The file backend's folder (benchmarks and the two-server test count the messages the workers wrote).
 EMAIL_FILE_PATH = os.environ.get("DJANGO_EMAIL_FILE_PATH") or None
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
@@ -358,3 +368,5 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 ATELIERS_INSCRIPTIONS_PAR_ADRESSE = os.environ.get("DJANGO_ATELIERS_INSCRIPTIONS_PAR_ADRESSE", "5/m")
 # "J'ai un projet" messages per client address, counted the same way.
 CONTACT_PAR_ADRESSE = os.environ.get("DJANGO_CONTACT_PAR_ADRESSE", "5/m")
+# Appointment bookings (and moves) per client address, counted the same way.
+RENDEZVOUS_PAR_ADRESSE = os.environ.get("DJANGO_RENDEZVOUS_PAR_ADRESSE", "5/m")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("bilan/", include("citeslab.bilan.urls")),
     path("ateliers/", include("ateliers.urls")),
     path("ateliers.ics", CalendrierView.as_view(), name="ateliers_ics"),
+    path("rendez-vous/", include("rendezvous.urls")),
 ]
 
 handler400 = "citeslab.views.bad_request"

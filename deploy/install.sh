@@ -26,8 +26,8 @@ SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 # libpango-1.0-0, libpangoft2-1.0-0 and fonts-dejavu-core: WeasyPrint's text layout and fonts (the poster's PDF).
 PAQUETS=(python3 python3-venv postgresql postgresql-client redis-server nginx certbot rsync curl openssl ca-certificates procps
   libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
-SERVICES=(citeslab.service citeslab-worker.service citeslab-rappels.service citeslab-purge.service citeslab-sauvegarde.service)
-MINUTEURS=(citeslab-rappels.timer citeslab-purge.timer citeslab-sauvegarde.timer)
+SERVICES=(citeslab.service citeslab-worker.service citeslab-rappels.service citeslab-rappels-rdv.service citeslab-purge.service citeslab-sauvegarde.service)
+MINUTEURS=(citeslab-rappels.timer citeslab-rappels-rdv.timer citeslab-purge.timer citeslab-sauvegarde.timer)
 
 etape() { printf '\n== %s\n' "$*"; }
 echec() {

@@ -66,7 +66,7 @@ en_direct() {
     ok "migrate sur SQLite"
 
     # Les tâches planifiées : chaque ExecStart, tel quel, se termine sans erreur.
-    for unite in citeslab-rappels citeslab-purge citeslab-sauvegarde; do
+    for unite in citeslab-rappels citeslab-rappels-rdv citeslab-purge citeslab-sauvegarde; do
         mapfile -d '' -t cmd < <(commande_unite "$REPO/deploy/systemd/$unite.service")
         ((${#cmd[@]})) || echec "$unite.service : ExecStart illisible"
         timeout 120 "${cmd[@]}" >"$tmp/log/$unite.log" 2>&1 || {

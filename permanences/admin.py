@@ -19,9 +19,13 @@ class LieuAdmin(admin.ModelAdmin):
 
 @admin.register(Permanence)
 class PermanenceAdmin(admin.ModelAdmin):
-    list_display = ["jour", "debut", "fin", "type", "lieu", "valide_du", "valide_au"]
+    list_display = ["jour", "debut", "fin", "type", "lieu", "valide_du", "valide_au", "prend_rdv"]
     list_select_related = ["lieu"]
-    list_filter = ["type", "jour", "lieu"]
+    list_filter = ["type", "jour", "lieu", "prend_rdv"]
+    fieldsets = [
+        (None, {"fields": ["type", "jour", "debut", "fin", "lieu", "valide_du", "valide_au"]}),
+        ("Rendez-vous en ligne", {"fields": ["prend_rdv", "duree_rdv", "nb_rdv"]}),
+    ]
 
 
 @admin.register(Fermeture)

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
@@ -152,6 +153,17 @@ class Permanence(models.Model):
     )
     valide_du = models.DateField("en vigueur du")
     valide_au = models.DateField("jusqu'au", null=True, blank=True, help_text="Laisser vide si sans fin prévue.")
+    # Appointments: the first `nb_rdv` times of `duree_rdv` minutes from the start can be booked on the site
+    # (rendezvous app); the rest of the permanence stays open to walk-ins.
+    prend_rdv = models.BooleanField(
+        "prend des rendez-vous", default=False, help_text="Les habitants peuvent réserver un horaire sur le site."
+    )
+    duree_rdv = models.PositiveSmallIntegerField("durée d'un rendez-vous (minutes)", default=30)
+    nb_rdv = models.PositiveSmallIntegerField(
+        "rendez-vous réservables",
+        default=2,
+        help_text="Nombre d'horaires réservables, à partir du début ; le reste du temps reste sans rendez-vous.",
+    )
 
     objects = PermanenceQuerySet.as_manager()
 
@@ -169,6 +181,7 @@ class Permanence(models.Model):
                 condition=~Q(type="accueil") | Q(lieu__isnull=False),
                 name="permanence_accueil_a_un_lieu",
             ),
+            models.CheckConstraint(condition=Q(duree_rdv__gte=5), name="permanence_duree_rdv_positive"),
         ]
 
     # Meta.constraints in words, on their field (citeslab.core.contraintes): no migration, every form.
@@ -176,6 +189,7 @@ class Permanence(models.Model):
         "permanence_fin_apres_debut": ("fin", "La permanence doit finir après son heure de début."),
         "permanence_periode_valide": ("valide_au", "La fin de validité ne peut pas précéder son début."),
         "permanence_accueil_a_un_lieu": ("lieu", "Une permanence d’accueil a lieu quelque part : choisissez le lieu."),
+        "permanence_duree_rdv_positive": ("duree_rdv", "Un rendez-vous dure au moins 5 minutes."),
     }
 
     def __str__(self):
@@ -184,6 +198,21 @@ class Permanence(models.Model):
 
     def validate_constraints(self, exclude=None):
         valider_contraintes(self, exclude, self.EXPLICATIONS)
+
+    def clean(self):
+        super().clean()
+        if self.prend_rdv:
+            if self.type != self.Type.ACCUEIL:
+                raise ValidationError({"prend_rdv": "Seule une permanence d'accueil peut prendre des rendez-vous."})
+            if self.debut and self.fin and self.duree_rdv and self.nb_rdv:
+                minutes = (self.fin.hour * 60 + self.fin.minute) - (self.debut.hour * 60 + self.debut.minute)
+                if self.nb_rdv * self.duree_rdv > minutes:
+                    raise ValidationError(
+                        {
+                            "nb_rdv": f"{self.nb_rdv} rendez-vous de {self.duree_rdv} minutes ne tiennent pas dans "
+                            f"une permanence de {minutes} minutes."
+                        }
+                    )
 
     @property
     def demi_journee(self):

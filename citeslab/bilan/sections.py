@@ -17,6 +17,8 @@ from permanences.models import HORS_QPV, Quartier
 from permanences.stats import permanences_tenues
 from porteurs import stats as porteurs_stats
 from porteurs.models import Etape, Orientation, Porteur, Suivi
+from rendezvous.models import RendezVous
+from rendezvous.stats import rendez_vous_par_statut
 
 NON_RENSEIGNE = "Non renseigné"
 
@@ -71,6 +73,10 @@ class Statistiques:
     @cached_property
     def permanences(self):
         return permanences_tenues(self.annees)
+
+    @cached_property
+    def rendez_vous(self):
+        return rendez_vous_par_statut(self.annees)
 
     @cached_property
     def financement(self):
@@ -364,6 +370,27 @@ def permanences(s: Statistiques) -> Tableau:
     )
 
 
+def rendez_vous(s: Statistiques) -> Tableau:
+    annee = s.annee
+    lignes = [["Réservés", s.rendez_vous[annee]["total"], s.rendez_vous[annee - 1]["total"]]]
+    for statut, texte in [
+        (RendezVous.Statut.HONORE, "Honorés"),
+        (RendezVous.Statut.MANQUE, "Manqués"),
+        (RendezVous.Statut.ANNULE, "Annulés"),
+        (RendezVous.Statut.RESERVE, "À venir ou non pointés"),
+    ]:
+        lignes.append([texte, s.rendez_vous[annee][statut], s.rendez_vous[annee - 1][statut]])
+    return Tableau(
+        cle="Rendez-vous",
+        titre="Rendez-vous pris en ligne",
+        colonnes=[Colonne("Rendez-vous", TEXTE, 30), Colonne(str(annee)), Colonne(str(annee - 1))],
+        lignes=lignes,
+        note="Rendez-vous datés de l'année, réservés sur /rendez-vous/ ; honorés et manqués selon le pointage "
+        "du chef de projet.",
+        graphique=(0, (1, 2)),
+    )
+
+
 def financement(s: Statistiques) -> Tableau:
     annee = s.annee
     courants = {ligne.financeur: ligne for ligne in s.financement[annee]}
@@ -418,6 +445,7 @@ SECTIONS = [
     orientations_resultat,
     ateliers,
     permanences,
+    rendez_vous,
     financement,
 ]
 

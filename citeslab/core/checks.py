@@ -35,3 +35,33 @@ def courriels_hors_du_journal(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def sms_hors_du_journal(app_configs, **kwargs):
+    """The console SMS backend prints numbers and links into the server log.
+
+    The inactive backend (the production default) is allowed: an office without an SMS provider still runs, its
+    residents who left only a phone number are called by the chef de projet.
+    """
+    if settings.DEBUG:
+        return []
+    if settings.SMS_BACKEND.endswith("ConsoleBackend"):
+        return [
+            Error(
+                "Les SMS aux habitants seraient écrits dans le journal du serveur (numéros, liens d'annulation) "
+                "au lieu d'être envoyés.",
+                hint="Définissez DJANGO_SMS_BACKEND=citeslab.core.sms.BrevoBackend et DJANGO_SMS_BREVO_API_KEY, "
+                "ou retirez DJANGO_SMS_BACKEND (aucun SMS envoyé).",
+                id="citeslab.E010",
+            )
+        ]
+    if settings.SMS_BACKEND.endswith("BrevoBackend") and not settings.SMS_BREVO_API_KEY:
+        return [
+            Error(
+                "Le fournisseur de SMS Brevo est choisi sans clé d'API.",
+                hint="Définissez DJANGO_SMS_BREVO_API_KEY dans le fichier d'environnement.",
+                id="citeslab.E011",
+            )
+        ]
+    return []

@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ateliers import signatures
 from citeslab.roles import AGGLO, CHEF_DE_PROJET, ROLES, codenames
+from rendezvous.signatures import jeton as jeton_rdv
 from tests.citeslab.test_admin_pages import ROWS
 
 ROLE_FIXTURES = {"anonyme": None, "agglo": AGGLO, "chef": CHEF_DE_PROJET, "administrateur": "superuser"}
@@ -41,6 +42,13 @@ PUBLIC = {
     # A registration's own page and its cancellation, reached through the signed link of its e-mail
     "ateliers:inscription",
     "ateliers:annulation",
+    # Appointments: booking without an account, then the signed link of the confirmation
+    "rendezvous:lieux",
+    "rendezvous:reserver",
+    "rendezvous:detail",
+    "rendezvous:annuler",
+    "rendezvous:deplacer",
+    "rendezvous:ics",
 }
 
 # The yearly report: whoever holds the permission, whatever their role.
@@ -52,6 +60,11 @@ KWARGS = {
     "ateliers:ics": lambda o: {"pk": o["ateliers.atelier"].pk},
     "ateliers:inscription": lambda o: {"jeton": signatures.jeton(o["ateliers.inscription"])},
     "ateliers:annulation": lambda o: {"jeton": signatures.jeton(o["ateliers.inscription"])},
+    "rendezvous:reserver": lambda o: {"pk": o["rendezvous.rendezvous"].permanence.lieu_id},
+    "rendezvous:detail": lambda o: {"jeton": jeton_rdv(o["rendezvous.rendezvous"])},
+    "rendezvous:annuler": lambda o: {"jeton": jeton_rdv(o["rendezvous.rendezvous"])},
+    "rendezvous:deplacer": lambda o: {"jeton": jeton_rdv(o["rendezvous.rendezvous"])},
+    "rendezvous:ics": lambda o: {"jeton": jeton_rdv(o["rendezvous.rendezvous"])},
     "bilan:annee": lambda o: {"annee": 2019},
     "bilan:telecharger": lambda o: {"annee": 2019, "fmt": "xlsx"},
 }
@@ -90,6 +103,7 @@ REFUSED_TO_ALL = {
     ("axes.accessfailurelog", "add"),
     ("django_tasks_database.dbtaskresult", "add"),  # tasks are queued by the portal, kept for the record
     ("django_tasks_database.dbtaskresult", "delete"),
+    ("rendezvous.rendezvous", "add"),  # booked through the public page's service, which checks and locks the time
 }
 
 LOGIN = "login"  # a 302 to the admin's login page, with ?next=

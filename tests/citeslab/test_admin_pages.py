@@ -28,6 +28,7 @@ from tests.porteurs.factories import (
     PorteurFactory,
     SuiviFactory,
 )
+from tests.rendezvous.factories import RendezVousFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,7 @@ ROWS = {
     "financement.convention": lambda n: [ContributionFactory(convention=c) for c in ConventionFactory.create_batch(n)],
     "financement.contribution": lambda n: ContributionFactory.create_batch(n),
     "financement.versement": lambda n: VersementFactory.create_batch(n),
+    "rendezvous.rendezvous": lambda n: RendezVousFactory.create_batch(n),
 }
 
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label_lower)
@@ -180,6 +182,7 @@ CHEF_MODELS = {
     "permanences.lieu",
     "permanences.quartier",
     "permanences.bureau",
+    "rendezvous.rendezvous",
 }
 
 

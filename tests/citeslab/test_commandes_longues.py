@@ -107,12 +107,15 @@ def test_purge_off_a_terminal_writes_the_same_summary_as_before():
     _a_purger()
     out, err = _lancer("purge_personal_data", dry_run=True)
     assert out == (
-        "Simulation : 1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique et 1 inscription(s) "
-        "seraient anonymisés. Rien n'a été modifié.\n"
+        "Simulation : 1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique, 1 inscription(s) "
+        "et 0 rendez-vous seraient anonymisés. Rien n'a été modifié.\n"
     )
     assert err == ""
     out, err = _lancer("purge_personal_data")
-    assert out == "1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique et 1 inscription(s) anonymisés.\n"
+    assert out == (
+        "1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique, 1 inscription(s) et 0 rendez-vous "
+        "anonymisés.\n"
+    )
     assert err == ""
 
 
@@ -121,13 +124,17 @@ def test_purge_on_a_terminal_shows_each_step_batch_by_batch(monkeypatch):
     monkeypatch.setattr(donnees_personnelles, "LOT", 2)  # three batches for five people
     _a_purger(porteurs=5)
     out, err = _lancer("purge_personal_data", terminal=True)
-    assert out == "5 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique et 1 inscription(s) anonymisés.\n"
-    porteurs, fiches, inscriptions = _images_finales(err)
-    assert fiches.startswith(f"anonymisation 2/3, fiche(s) supprimée(s) encore dans l'historique : {CENT}|")
+    assert out == (
+        "5 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique, 1 inscription(s) et 0 rendez-vous "
+        "anonymisés.\n"
+    )
+    porteurs, fiches, inscriptions, rendez_vous = _images_finales(err)
+    assert rendez_vous.startswith(f"anonymisation 4/4, rendez-vous : {CENT}|")
+    assert fiches.startswith(f"anonymisation 2/4, fiche(s) supprimée(s) encore dans l'historique : {CENT}|")
     assert "| 0/0 [" in fiches
-    assert porteurs.startswith(f"anonymisation 1/3, porteur(s) : {CENT}|")
+    assert porteurs.startswith(f"anonymisation 1/4, porteur(s) : {CENT}|")
     assert "| 5/5 [" in porteurs
-    assert inscriptions.startswith(f"anonymisation 3/3, inscription(s) : {CENT}|")
+    assert inscriptions.startswith(f"anonymisation 3/4, inscription(s) : {CENT}|")
     assert "| 1/1 [" in inscriptions
     assert Porteur.objects.filter(anonymise_le__isnull=False).count() == 5
 
@@ -138,9 +145,10 @@ def test_the_dry_run_on_a_terminal_says_so_and_changes_nothing():
     out, err = _lancer("purge_personal_data", dry_run=True, terminal=True)
     assert out.startswith("Simulation : 1 porteur(s), 0 fiche(s) supprimée(s) encore dans l'historique")
     assert [image.split(" : ")[0] for image in _images_finales(err)] == [
-        "simulation 1/3, porteur(s)",
-        "simulation 2/3, fiche(s) supprimée(s) encore dans l'historique",
-        "simulation 3/3, inscription(s)",
+        "simulation 1/4, porteur(s)",
+        "simulation 2/4, fiche(s) supprimée(s) encore dans l'historique",
+        "simulation 3/4, inscription(s)",
+        "simulation 4/4, rendez-vous",
     ]
     assert not Porteur.objects.filter(anonymise_le__isnull=False).exists()
 

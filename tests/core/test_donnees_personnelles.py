@@ -7,7 +7,7 @@ from django.db import models
 from citeslab.core.donnees_personnelles import registre
 from citeslab.core.telephone import TelephoneField
 
-APPLICATIONS = ("permanences", "porteurs", "ateliers", "financement", "citeslab")
+APPLICATIONS = ("permanences", "porteurs", "ateliers", "rendezvous", "financement", "citeslab")
 MOTS_PERSONNELS = ("nom", "prenom", "naissance", "adresse", "telephone", "email", "notes", "commentaire", "idee")
 
 
