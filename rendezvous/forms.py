@@ -1,11 +1,10 @@
 """The public booking form: a time among the free ones, and who is coming. Same wording as the contact form."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 
+from citeslab.core.coordonnees import exiger_telephone_ou_email
 from citeslab.core.telephone import ChampTelephone
 from citeslab.core.texte import valider_nom
-from porteurs.forms import MESSAGE_JOINDRE
 from rendezvous.creneaux import Horaire, par_jour
 
 CHOISIR = "Choisissez un horaire dans la liste."
@@ -117,13 +116,7 @@ class ReservationForm(HoraireForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            not cleaned.get("telephone")
-            and not cleaned.get("email")
-            and "telephone" not in self.errors
-            and "email" not in self.errors
-        ):
-            self.add_error("telephone", ValidationError(MESSAGE_JOINDRE, code="joindre"))
+        exiger_telephone_ou_email(self, cleaned)
         return cleaned
 
     def personne(self) -> dict:
