@@ -3,12 +3,15 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
+from django_ratelimit.core import is_ratelimited
 
 from citeslab.core.cache import PagePublique
+from citeslab.core.client import cle_limite
 from citeslab.core.json_ld import json_ld
 from citeslab.core.pdf import pdf_sur_une_page
 from permanences.activites import activites_entre
@@ -157,6 +160,8 @@ class AfficheView(AfficheMixin, PagePublique, TemplateView):
 
 # How many versions of the poster, each tighter than the one before, the PDF may try (.affiche-serrage-N).
 SERRAGES = 3
+# PDFs laid out for one address in a minute; the posters already in the cache are not counted.
+RENDUS_PAR_ADRESSE = "10/m"
 
 
 class AffichePdfView(AfficheMixin, PagePublique, TemplateView):
@@ -165,6 +170,14 @@ class AffichePdfView(AfficheMixin, PagePublique, TemplateView):
     template_name = "permanences/affiche_pdf.html"
 
     def render_to_response(self, context, **response_kwargs):
+        # Counted on renders only (a cached poster costs nothing): a crawler walking every week of the published
+        # range would otherwise keep both cores busy laying out PDFs.
+        if is_ratelimited(
+            self.request, group="permanences.affiche_pdf", key=cle_limite, rate=RENDUS_PAR_ADRESSE, increment=True
+        ):
+            response = render(self.request, "permanences/affiche_patientez.html", status=429)
+            response["Retry-After"] = "60"
+            return response
         # A week of long workshop titles and closures may run over: tighter versions (affiche.css) until it fits.
         versions = (
             render_to_string(self.template_name, {**context, "serrage": serrage}, request=self.request)

@@ -176,3 +176,18 @@ def test_the_poster_makes_at_most_three_queries(client, affiche, semaine, django
     monkeypatch.setattr(cache_public, "ecrire_page", lambda key, *args: None)
     with django_assert_max_num_queries(3):
         assert client.get(AFFICHE, {"semaine": semaine}).status_code == 200
+
+
+def test_an_address_asking_for_too_many_new_pdfs_waits_a_minute_with_a_french_page(client, affiche, monkeypatch):
+    from permanences import views
+
+    monkeypatch.setattr(
+        views, "pdf_sur_une_page", lambda versions, **k: b"%PDF-1.7 " + next(iter(versions))[:1].encode()
+    )
+    for numero in range(1, 11):
+        assert client.get(PDF, {"semaine": f"2026-W{numero:02d}"}).status_code == 200
+    assert client.get(PDF, {"semaine": "2026-W01"}).status_code == 200  # already in the cache: not counted
+    response = client.get(PDF, {"semaine": "2026-W11"})
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert "Trop de demandes" in response.content.decode()
+    assert client.get(PDF, {"semaine": "2026-W11"}, REMOTE_ADDR="192.0.2.9").status_code == 200

@@ -110,3 +110,11 @@ def test_the_week_table_makes_the_same_number_of_queries_whatever_the_number_of_
     with django_assert_num_queries(3):
         html = client.get(SEMAINE).content.decode()
     assert html.count("8 places restantes") == 4
+
+
+def test_a_saturday_workshop_adds_the_saturday_row(client, site, avant_la_semaine):
+    samedi = datetime.date(2026, 12, 5)
+    AtelierFactory(titre="Atelier du samedi", debut=a(samedi, 10), fin=a(samedi, 12))
+    html = client.get(SEMAINE).content.decode()
+    assert "Atelier du samedi" in cellule(html, "samedi", 0)
+    assert '<th scope="row">dimanche' not in html
