@@ -150,6 +150,7 @@ class AccessibiliteView(PageLegale):
         ("Accueil", "accueil"),
         ("Facile à lire", "facile_a_lire"),
         ("Permanences de la semaine", "permanences:semaine"),
+        ("Prendre rendez-vous (le choix du lieu)", "rendezvous:lieux"),
         ("J'ai un projet (formulaire, et le même avec des erreurs)", "porteurs:contact"),
         ("Message envoyé", "porteurs:merci"),
         ("Mentions légales", "mentions_legales"),
@@ -190,8 +191,7 @@ class DataInclusionView(PagePublique, View):
         ]
         liens = data_inclusion.Liens(
             site=request.build_absolute_uri(reverse("accueil")),
-            # TODO(merge): reverse("rendezvous:…") once the appointments app is merged; its route is /rendez-vous/.
-            rendez_vous=settings.SITE_URL.rstrip("/") + "/rendez-vous/",
+            rendez_vous=settings.SITE_URL.rstrip("/") + reverse("rendezvous:lieux"),
             contact=request.build_absolute_uri(reverse("porteurs:contact")),
         )
         export = data_inclusion.export_v1(
