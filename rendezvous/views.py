@@ -85,8 +85,8 @@ class ReserverView(View):
             )
         except services.ReservationImpossible as exc:
             form = ReservationForm(request.POST, horaires=creneaux.horaires_libres(lieu=self.lieu))
-            form.is_valid()
-            form.add_error("horaire", str(exc))
+            if form.is_valid():  # otherwise the time is no longer offered, and the form already says so
+                form.add_error("horaire", str(exc))
             return self.page(form)
         return redirect("rendezvous:detail", signatures.jeton(rdv))
 
@@ -171,8 +171,8 @@ class DeplacerView(JetonMixin, View):
                 services.deplacer(rdv=self.rdv, permanence=horaire.permanence, date=horaire.date, debut=horaire.debut)
             except services.ReservationImpossible as exc:
                 form = HoraireForm(request.POST, horaires=creneaux.horaires_libres(lieu=lieu, sauf=self.rdv))
-                form.is_valid()
-                form.add_error("horaire", str(exc))
+                if form.is_valid():
+                    form.add_error("horaire", str(exc))
             else:
                 return redirect("rendezvous:detail", jeton)
         return self.page(form, lieu)

@@ -202,3 +202,16 @@ def test_the_booking_page_query_count_does_not_grow_with_bookings(client, perman
 
 def test_the_public_navigation_links_to_the_appointments(client, permanence):
     assert 'href="/rendez-vous/"' in client.get("/rendez-vous/").content.decode()
+
+
+def test_a_lock_that_does_not_come_answers_try_again_in_french_and_stores_nothing(client, permanence, monkeypatch):
+    from django.db import OperationalError
+
+    from rendezvous import services
+
+    monkeypatch.setattr(services, "_verrou", lambda pk: (_ for _ in ()).throw(OperationalError("lock timeout")))
+    response = client.post(reverse("rendezvous:reserver", args=[permanence.lieu.pk]), donnees(permanence))
+    html = response.content.decode()
+    assert response.status_code == 200 and "réessayez dans un instant" in html
+    assert html.count("réessayez dans un instant") == 2  # the summary and the field, once each
+    assert not RendezVous.objects.exists() and not Porteur.objects.exists()
