@@ -215,3 +215,10 @@ def test_a_lock_that_does_not_come_answers_try_again_in_french_and_stores_nothin
     assert response.status_code == 200 and "réessayez dans un instant" in html
     assert html.count("réessayez dans un instant") == 2  # the summary and the field, once each
     assert not RendezVous.objects.exists() and not Porteur.objects.exists()
+
+
+def test_an_expired_link_says_so_in_french(client, permanence, monkeypatch):
+    jeton = signatures.jeton(RendezVousFactory(permanence=permanence))
+    monkeypatch.setattr(signatures, "DUREE_VALIDITE", -1)
+    response = client.get(reverse("rendezvous:annuler", args=[jeton]))
+    assert response.status_code == 410 and "Ce lien a expiré" in response.content.decode()
