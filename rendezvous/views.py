@@ -32,7 +32,7 @@ def trop_de_demandes(request):
     attente = usage.get("time_left", 0)
     if attente <= 0:  # the cache did not answer: django-ratelimit refuses without a window
         attente = 60
-    response = render(request, "porteurs/trop_de_messages.html", {"minutes": math.ceil(attente / 60)}, status=429)
+    response = render(request, "rendezvous/trop_de_demandes.html", {"minutes": math.ceil(attente / 60)}, status=429)
     response["Retry-After"] = str(attente)
     return response
 
