@@ -12,6 +12,7 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from citeslab.core.client import cle_limite
+from citeslab.core.sms import peut_recevoir_un_sms
 from permanences.models import Lieu
 from rendezvous import creneaux, feeds, services, signatures
 from rendezvous.forms import HoraireForm, ReservationForm
@@ -111,7 +112,8 @@ class DetailView(JetonMixin, View):
     """The confirmation page, and what the link in the messages opens."""
 
     def get(self, request, jeton):
-        return render(request, "rendezvous/detail.html", self.contexte())
+        par_sms = bool(self.rdv.telephone) and peut_recevoir_un_sms(self.rdv.telephone)
+        return render(request, "rendezvous/detail.html", self.contexte(par_sms=par_sms))
 
 
 class AnnulerView(JetonMixin, View):

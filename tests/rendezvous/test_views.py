@@ -222,3 +222,12 @@ def test_an_expired_link_says_so_in_french(client, permanence, monkeypatch):
     monkeypatch.setattr(signatures, "DUREE_VALIDITE", -1)
     response = client.get(reverse("rendezvous:annuler", args=[jeton]))
     assert response.status_code == 410 and "Ce lien a expiré" in response.content.decode()
+
+
+def test_the_confirmation_promises_only_the_messages_that_will_go(client, permanence):
+    fixe = RendezVousFactory(permanence=permanence, telephone="04 68 11 22 33", email="")
+    page = client.get(reverse("rendezvous:detail", args=[signatures.jeton(fixe)])).content.decode()
+    assert "SMS" not in page and "courriel" not in page
+    portable = RendezVousFactory(permanence=permanence, debut=datetime.time(9, 30), fin=datetime.time(10), email="")
+    page = client.get(reverse("rendezvous:detail", args=[signatures.jeton(portable)])).content.decode()
+    assert "confirmation par SMS" in page
