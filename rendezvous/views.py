@@ -12,6 +12,7 @@ from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 from citeslab.core.client import cle_limite
+from citeslab.core.sms import peut_recevoir_un_sms
 from permanences.models import Lieu
 from rendezvous import creneaux, feeds, services, signatures
 from rendezvous.forms import HoraireForm, ReservationForm
@@ -32,7 +33,7 @@ def trop_de_demandes(request):
     attente = usage.get("time_left", 0)
     if attente <= 0:  # the cache did not answer: django-ratelimit refuses without a window
         attente = 60
-    response = render(request, "porteurs/trop_de_messages.html", {"minutes": math.ceil(attente / 60)}, status=429)
+    response = render(request, "rendezvous/trop_de_demandes.html", {"minutes": math.ceil(attente / 60)}, status=429)
     response["Retry-After"] = str(attente)
     return response
 
@@ -85,8 +86,8 @@ class ReserverView(View):
             )
         except services.ReservationImpossible as exc:
             form = ReservationForm(request.POST, horaires=creneaux.horaires_libres(lieu=self.lieu))
-            form.is_valid()
-            form.add_error("horaire", str(exc))
+            if form.is_valid():  # otherwise the time is no longer offered, and the form already says so
+                form.add_error("horaire", str(exc))
             return self.page(form)
         return redirect("rendezvous:detail", signatures.jeton(rdv))
 
@@ -111,7 +112,8 @@ class DetailView(JetonMixin, View):
     """The confirmation page, and what the link in the messages opens."""
 
     def get(self, request, jeton):
-        return render(request, "rendezvous/detail.html", self.contexte())
+        par_sms = bool(self.rdv.telephone) and peut_recevoir_un_sms(self.rdv.telephone)
+        return render(request, "rendezvous/detail.html", self.contexte(par_sms=par_sms))
 
 
 class AnnulerView(JetonMixin, View):
@@ -171,8 +173,8 @@ class DeplacerView(JetonMixin, View):
                 services.deplacer(rdv=self.rdv, permanence=horaire.permanence, date=horaire.date, debut=horaire.debut)
             except services.ReservationImpossible as exc:
                 form = HoraireForm(request.POST, horaires=creneaux.horaires_libres(lieu=lieu, sauf=self.rdv))
-                form.is_valid()
-                form.add_error("horaire", str(exc))
+                if form.is_valid():
+                    form.add_error("horaire", str(exc))
             else:
                 return redirect("rendezvous:detail", jeton)
         return self.page(form, lieu)

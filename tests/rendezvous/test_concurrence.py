@@ -9,6 +9,7 @@ Measured on the development machine (2 cores shared by several engineers, Postgr
 """
 
 import datetime
+import io
 import json
 import os
 import subprocess
@@ -17,13 +18,16 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core import mail
+from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from permanences.models import Permanence
 from porteurs.models import Porteur
 from rendezvous import services
 from rendezvous.models import RendezVous
-from tests.ateliers.test_concurrence import in_parallel, on_postgres
+from tests.ateliers.test_concurrence import in_parallel, on_postgres, worker
 from tests.rendezvous.factories import PermanenceRdvFactory, jour_ouvert
 
 PERSONNES = 30
@@ -140,6 +144,28 @@ def test_without_the_lock_the_limit_of_the_day_is_overrun():
     resultats = [course_a_la_limite(journee_presque_pleine()) for _ in range(REPETITIONS)]
     print(f"\nsans verrou, 3 par jour (réservés) : {resultats}")
     assert any(reserves > 3 for reserves in resultats)
+
+
+@on_postgres
+def test_four_simultaneous_reminder_runs_queue_each_reminder_once():
+    demain = timezone.localdate() + datetime.timedelta(days=1)
+    permanence = PermanenceRdvFactory(jour=demain.weekday(), nb_rdv=4, duree_rdv=30)
+    for i in range(4):
+        debut = datetime.time(9 + i // 2, 30 * (i % 2))
+        RendezVous.objects.create(
+            permanence=permanence,
+            date=demain,
+            debut=debut,
+            fin=datetime.time(12),
+            prenom="Camille",
+            nom=f"Rappel {i}",
+            email=f"rappel{i}@example.org",
+        )
+
+    in_parallel(lambda i: call_command("send_appointment_reminders", stdout=io.StringIO()), 4)
+    in_parallel(worker, 2)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(f"rappel{i}@example.org" for i in range(4))
 
 
 def test_on_an_sqlite_file_30_simultaneous_bookings_also_book_exactly_one(tmp_path):

@@ -98,7 +98,7 @@ def test_booking_is_rate_limited_per_address(client, permanence, settings):
         client.post(url, {"horaire": ""})
     response = client.post(url, donnees(permanence))
     assert response.status_code == 429 and response["Retry-After"]
-    assert "minute" in response.content.decode()
+    assert "Trop de demandes" in response.content.decode() and html_errors(response.content.decode()) == []
     assert not RendezVous.objects.exists()
 
 
@@ -202,3 +202,32 @@ def test_the_booking_page_query_count_does_not_grow_with_bookings(client, perman
 
 def test_the_public_navigation_links_to_the_appointments(client, permanence):
     assert 'href="/rendez-vous/"' in client.get("/rendez-vous/").content.decode()
+
+
+def test_a_lock_that_does_not_come_answers_try_again_in_french_and_stores_nothing(client, permanence, monkeypatch):
+    from django.db import OperationalError
+
+    from rendezvous import services
+
+    monkeypatch.setattr(services, "_verrou", lambda pk: (_ for _ in ()).throw(OperationalError("lock timeout")))
+    response = client.post(reverse("rendezvous:reserver", args=[permanence.lieu.pk]), donnees(permanence))
+    html = response.content.decode()
+    assert response.status_code == 200 and "réessayez dans un instant" in html
+    assert html.count("réessayez dans un instant") == 2  # the summary and the field, once each
+    assert not RendezVous.objects.exists() and not Porteur.objects.exists()
+
+
+def test_an_expired_link_says_so_in_french(client, permanence, monkeypatch):
+    jeton = signatures.jeton(RendezVousFactory(permanence=permanence))
+    monkeypatch.setattr(signatures, "DUREE_VALIDITE", -1)
+    response = client.get(reverse("rendezvous:annuler", args=[jeton]))
+    assert response.status_code == 410 and "Ce lien a expiré" in response.content.decode()
+
+
+def test_the_confirmation_promises_only_the_messages_that_will_go(client, permanence):
+    fixe = RendezVousFactory(permanence=permanence, telephone="04 68 11 22 33", email="")
+    page = client.get(reverse("rendezvous:detail", args=[signatures.jeton(fixe)])).content.decode()
+    assert "SMS" not in page and "courriel" not in page
+    portable = RendezVousFactory(permanence=permanence, debut=datetime.time(9, 30), fin=datetime.time(10), email="")
+    page = client.get(reverse("rendezvous:detail", args=[signatures.jeton(portable)])).content.decode()
+    assert "confirmation par SMS" in page
