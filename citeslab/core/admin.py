@@ -293,13 +293,17 @@ class SiteFrancais(admin.AdminSite):
     site_title = "CitésLab Carcassonne"
     index_title = "Tableau de bord"
 
-    _classes: dict[type, type] = {}
+    _classes: dict[type, type] = {}  # one French class per admin class, however often it is registered
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, FrancaisAdminMixin):
             if admin_class not in self._classes:
-                self._classes[admin_class] = type(admin_class.__name__, (FrancaisAdminMixin, admin_class), {})
+                self._classes[admin_class] = type(
+                    admin_class.__name__,
+                    (FrancaisAdminMixin, admin_class),
+                    {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+                )
             admin_class = self._classes[admin_class]
         return super().register(model_or_iterable, admin_class, **options)
 

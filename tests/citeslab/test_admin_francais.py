@@ -171,3 +171,12 @@ def test_a_roles_permissions_are_listed_in_french_and_only_those_that_mean_somet
     page = html.unescape(admin_client_.get(reverse("admin:auth_group_add")).content.decode())
     assert "Ateliers — ajouter les inscriptions" in page
     assert "Can add" not in page and "historical" not in page
+
+
+def test_selecting_every_page_agrees_with_the_models_gender(admin_client_, monkeypatch):
+    from ateliers.admin import InscriptionAdmin
+
+    monkeypatch.setattr(InscriptionAdmin, "list_per_page", 1)
+    InscriptionFactory.create_batch(2)
+    texte = _texte(admin_client_.get(reverse("admin:ateliers_inscription_changelist")))
+    assert "Sélectionner toutes les 2 inscriptions" in texte and "Appliquer" in texte

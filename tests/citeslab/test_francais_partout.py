@@ -261,16 +261,8 @@ def test_every_staff_page_is_in_natural_french_for_every_role(
             trouvees.append("« Django » dans le titre ou l'en-tête")
         if trouvees:
             resultats[f"anonyme — {nom} ({reponse.status_code})"] = trouvees
-    for gabarit in [
-        "400.html",
-        "403.html",
-        "403_csrf.html",
-        "404.html",
-        "413.html",
-        "429.html",
-        "500.html",
-        "503.html",
-    ]:
+    for code in ["400", "403", "403_csrf", "404", "413", "429", "500", "503"]:
+        gabarit = f"{code}.html"
         page = render_to_string(gabarit)
         trouvees = fautes(page)
         # In the portal's look (its style sheet and name), with a way back.
