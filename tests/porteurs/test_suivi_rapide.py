@@ -242,3 +242,23 @@ def test_a_contact_form_duplicate_is_never_revealed_but_linked_on_the_staff_side
     client.force_login(chef)
     html = client.get(change_url(nouveau)).content.decode()
     assert "Fiche semblable" in html and f'href="{change_url(existant)}"' in html
+
+
+def test_the_day_page_lists_todays_workshop_registrants_with_constant_queries(chef_client):
+    from tests.ateliers.factories import AtelierFactory, InscriptionFactory
+
+    debut = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(23, 0)))
+    atelier = AtelierFactory(debut=debut, fin=debut + datetime.timedelta(minutes=50))
+
+    def compte(n):
+        for _ in range(n):
+            InscriptionFactory(atelier=atelier)
+        with CaptureQueriesContext(connection) as ctx:
+            response = chef_client.get(reverse("aujourdhui"))
+        return len(ctx), response
+
+    peu, _ = compte(1)
+    beaucoup, response = compte(10)
+    assert peu == beaucoup
+    html = response.content.decode()
+    assert atelier.titre in html and html.count("Créer ou lier la fiche") == 11
