@@ -262,3 +262,8 @@ def test_the_day_page_lists_todays_workshop_registrants_with_constant_queries(ch
     assert peu == beaucoup
     html = response.content.decode()
     assert atelier.titre in html and html.count("Créer ou lier la fiche") == 11
+
+
+def test_the_agglos_dashboard_offers_neither_the_search_nor_the_day_page(agglo_client):
+    html = agglo_client.get(reverse("admin:index")).content.decode()
+    assert RECHERCHE not in html and reverse("aujourdhui") not in html
