@@ -292,7 +292,8 @@ class InscriptionAdmin(StreamingExportMixin, HistoriqueAdmin):
             noms = ", ".join(f"{i.prenom} {i.nom}" for i in ignorees)
             self.message_user(
                 request,
-                f"Fiche possiblement existante (même courriel ou téléphone), à lier à la main : {noms}.",
+                "Fiche possiblement existante (mêmes nom et prénom, téléphone ou courriel) : ouvrez « Créer la fiche "
+                f"porteur » de chaque inscription pour la lier en un clic : {noms}.",
                 messages.WARNING,
             )
 

@@ -224,6 +224,13 @@ class PorteurAdmin(ImportAvecCorrespondanceMixin, StreamingImportExportMixin, Hi
     SUIVIS_MONTRES = 5  # the last follow-ups shown; the next ones folded, the rest in the follow-up list
     SUIVIS_REPLIES = 45
 
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None or not Suivi.objects.filter(porteur=obj, date=timezone.localdate()).exists():
+            # No follow-up today: no empty "suivis d'aujourd'hui" box (new ones are typed in "Nouveau suivi").
+            return [inline for inline in inlines if inline is not SuiviInline]
+        return inlines
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             return super().get_form(request, obj, change=change, form=PorteurAjoutForm, **kwargs)

@@ -163,6 +163,7 @@ class PorteurSuiviAdminForm(NouveauSuiviMixin, PorteurAdminForm):
     """
 
     BOUTON = "_suivi"
+    SIGNES_DE_SUIVI = {"suivi_type", "suivi_duree_minutes", "suivi_notes", "suivi_prochaine_etape", "suivi_relance_le"}
 
     def __init__(self, *args, lieu=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,7 +174,8 @@ class PorteurSuiviAdminForm(NouveauSuiviMixin, PorteurAdminForm):
     def suivi_demande(self) -> bool:
         if not self.is_bound:
             return False
-        return self.BOUTON in self.data or any(name.startswith("suivi_") for name in self.changed_data)
+        # Date and place are pre-filled and may move between display and saving (a permanence ends): not a signal.
+        return self.BOUTON in self.data or bool(set(self.changed_data) & self.SIGNES_DE_SUIVI)
 
     def full_clean(self):
         super().full_clean()

@@ -53,21 +53,29 @@ def doublons_possibles(
     email = (email or "").strip()
     cle_prenom, cle_nom = cle(prenom), cle(nom)
 
-    critere = Q(pk__in=[])
+    contact = Q(pk__in=[])
     if telephone:
-        critere |= Q(telephone=telephone)
+        contact |= Q(telephone=telephone)
     if email:
-        critere |= Q(email__iexact=email)
+        contact |= Q(email__iexact=email)
+    base = Porteur.objects.avec_cles().filter(anonymise_le__isnull=True).exclude(pk=exclure_pk or 0).order_by()
+    # One query, two branches planned apart: names through the folded-names index (PostgreSQL), phone and e-mail
+    # without folding every name of the table. An OR of the three would fold all 100 000 names (200 ms).
+    branches = []
     if cle_prenom and cle_nom:
-        critere |= Q(cle_prenom=cle_prenom, cle_nom=cle_nom)
-    if critere == Q(pk__in=[]):
+        branches.append(base.filter(cle_prenom=cle_prenom, cle_nom=cle_nom))
+    if contact != Q(pk__in=[]):
+        branches.append(base.filter(contact))
+    if not branches:
         return []
-    candidats = Porteur.objects.avec_cles().filter(critere, anonymise_le__isnull=True).select_related("quartier")
-    if exclure_pk:
-        candidats = candidats.exclude(pk=exclure_pk)
+    candidats = (branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0])[:CANDIDATS]
 
     trouves = []
-    for porteur in candidats.order_by("-date_premier_contact", "-pk")[:CANDIDATS]:
+    vus = set()
+    for porteur in candidats:
+        if porteur.pk in vus:
+            continue
+        vus.add(porteur.pk)
         doublon = Doublon(porteur)
         if telephone and porteur.telephone == telephone:
             doublon.score += 3

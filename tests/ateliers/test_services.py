@@ -187,7 +187,7 @@ def test_creer_porteur_depuis_inscription_for_an_upcoming_workshop_dates_the_fir
 def test_porteurs_existants_finds_the_same_email_address():
     porteur = PorteurFactory(email="deja@example.org")
     inscription = InscriptionFactory(email="Deja@example.org")
-    assert list(services.porteurs_existants(inscription)) == [porteur]
+    assert [d.porteur for d in services.porteurs_existants(inscription)] == [porteur]
 
 
 def test_a_phone_typed_in_the_admin_is_normalised_on_validation():

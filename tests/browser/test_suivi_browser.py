@@ -123,3 +123,26 @@ def test_frequent_screens_have_no_axe_violation_on_a_tablet(chromium, live_serve
     finally:
         contexte.close()
         attendre_fin_des_requetes()
+
+
+def test_search_results_and_a_refused_walk_in_have_no_axe_violation(chromium, live_server, journee):
+    contexte, page = _page(chromium, live_server, TABLETTE)
+    try:
+        page.fill("#recherche-q", "vasseur")
+        page.get_by_role("button", name="Rechercher").click()
+        page.wait_for_selector("#resultats")
+        _capture(page, "tablette-resultats")
+        _sans_violation(page)
+
+        page.goto("/admin/aujourdhui/")
+        page.fill("#id_prenom", "ELODIE")
+        page.fill("#id_nom", "dupre vasseur")
+        page.fill("#id_telephone", "0607448297")
+        page.get_by_role("button", name="Créer la fiche et le suivi").click()
+        page.wait_for_selector("#doublons")
+        assert page.get_by_role("link", name="Ouvrir la fiche de Élodie Dupré-Vasseur").is_visible()
+        _capture(page, "tablette-aujourdhui-doublon")
+        _sans_violation(page)
+    finally:
+        contexte.close()
+        attendre_fin_des_requetes()

@@ -207,3 +207,63 @@ def test_a_walk_in_who_looks_known_is_not_created_twice(chef_client):
     response = chef_client.post(reverse("aujourdhui"), data)
     assert response.status_code == 200 and Porteur.objects.count() == 1 and not Suivi.objects.exists()
     assert f'href="{change_url(existant)}"' in response.content.decode()
+
+
+def test_a_follow_up_of_today_stays_editable_on_the_person_page(chef_client):
+    porteur = PorteurFactory()
+    du_jour = SuiviFactory(porteur=porteur, date=timezone.localdate(), notes="Premier échange.")
+    data = form_data(chef_client.get(change_url(porteur)), "porteur_form")
+    assert data["suivis-0-id"] == str(du_jour.pk)
+    data["suivis-0-notes"] = "Premier échange, corrigé."
+    assert chef_client.post(change_url(porteur), data).status_code == 302
+    du_jour.refresh_from_db()
+    assert du_jour.notes == "Premier échange, corrigé."
+
+
+def test_a_contact_form_duplicate_is_never_revealed_but_linked_on_the_staff_side(client, chef, seeded):
+    from permanences.models import Quartier
+
+    existant = PorteurFactory(
+        prenom="Amina", nom="Benali", telephone="06 12 34 56 78", date_premier_contact=datetime.date(2020, 1, 1)
+    )
+    donnees = {
+        "prenom": "AMINA",
+        "nom": "benali",
+        "telephone": "",
+        "email": "amina@example.org",
+        "quartier": str(Quartier.objects.first().pk),
+        "idee": "Une épicerie.",
+        "consentement": "on",
+        "site_web": "",
+    }
+    reponse = client.post("/contact/", donnees)
+    assert reponse.status_code == 302 and reponse.url == reverse("porteurs:merci")
+    nouveau = Porteur.objects.exclude(pk=existant.pk).get()
+    client.force_login(chef)
+    html = client.get(change_url(nouveau)).content.decode()
+    assert "Fiche semblable" in html and f'href="{change_url(existant)}"' in html
+
+
+def test_the_day_page_lists_todays_workshop_registrants_with_constant_queries(chef_client):
+    from tests.ateliers.factories import AtelierFactory, InscriptionFactory
+
+    debut = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(23, 0)))
+    atelier = AtelierFactory(debut=debut, fin=debut + datetime.timedelta(minutes=50))
+
+    def compte(n):
+        for _ in range(n):
+            InscriptionFactory(atelier=atelier)
+        with CaptureQueriesContext(connection) as ctx:
+            response = chef_client.get(reverse("aujourdhui"))
+        return len(ctx), response
+
+    peu, _ = compte(1)
+    beaucoup, response = compte(10)
+    assert peu == beaucoup
+    html = response.content.decode()
+    assert atelier.titre in html and html.count("Créer ou lier la fiche") == 11
+
+
+def test_the_agglos_dashboard_offers_neither_the_search_nor_the_day_page(agglo_client):
+    html = agglo_client.get(reverse("admin:index")).content.decode()
+    assert RECHERCHE not in html and reverse("aujourdhui") not in html
