@@ -114,7 +114,6 @@ class InscriptionsDuPorteurInline(admin.TabularInline):
     """A person's registrations, listed on their page; they are managed on the workshop's page."""
 
     model = Inscription
-    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["atelier", "statut", "present"]
     readonly_fields = fields

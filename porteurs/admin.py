@@ -137,7 +137,6 @@ class ChangementEtapeInline(admin.TabularInline):
     """The history is written by stage changes, never typed: read-only here."""
 
     model = ChangementEtape
-    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["date", "etape", "commentaire", "auteur"]
     readonly_fields = fields
@@ -156,7 +155,6 @@ class ChangementEtapeInline(admin.TabularInline):
 
 class OrientationInline(CachedChoicesMixin, admin.TabularInline):
     model = Orientation
-    template = "admin/edit_inline/tabular_nomme.html"
     extra = 0
     fields = ["date", "partenaire", "objet", "resultat"]
     cached_choice_fields = ("partenaire",)

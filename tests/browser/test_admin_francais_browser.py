@@ -8,7 +8,7 @@ from tests.porteurs.factories import PorteurFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_adding_another_follow_up_on_a_persons_page_is_said_in_french(chromium, live_server, administrateur, tmp_path):
+def test_adding_another_referral_on_a_persons_page_is_said_in_french(chromium, live_server, administrateur, tmp_path):
     porteur = PorteurFactory()
     contexte = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR", base_url=live_server.url)
     page = contexte.new_page()
@@ -19,12 +19,14 @@ def test_adding_another_follow_up_on_a_persons_page_is_said_in_french(chromium, 
         page.click("input[type=submit]")
         page.wait_for_url(f"**/admin/porteurs/porteur/{porteur.pk}/change/")
         assert page.locator("h1").inner_text() == f"Modifier le porteur de projet « {porteur} »"
-        lien = page.get_by_text("Ajouter un autre suivi")
+        groupe = page.locator("#orientations-group")
+        lien = page.get_by_text("Ajouter une autre orientation")
         lien.click()
-        nouveaux = page.locator("#suivis-group .inline-related:not(.empty-form) h3", has_text="Nouveau suivi")
-        assert nouveaux.count() == 2
-        assert "#" not in page.locator("#suivis-group").inner_text()
-        page.locator("#suivis-group").screenshot(path=str(tmp_path / "suivis.png"))
+        lien.click()
+        assert groupe.locator("tr.form-row.dynamic-orientations").count() == 2
+        assert "#" not in groupe.inner_text()
+        assert "un objet" not in groupe.inner_text()
+        groupe.screenshot(path=str(tmp_path / "orientations.png"))
     finally:
         contexte.close()
         attendre_fin_des_requetes()

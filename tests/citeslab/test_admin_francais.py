@@ -144,10 +144,11 @@ def test_no_constraint_of_the_project_keeps_djangos_generic_sentence():
     assert {label: noms for label, noms in oubliees.items() if noms} == {}
 
 
-def test_the_persons_page_offers_another_follow_up_in_words(chef_client):
+def test_the_persons_page_offers_another_referral_and_a_new_follow_up_in_words(chef_client):
     porteur = PorteurFactory()
     page = chef_client.get(reverse("admin:porteurs_porteur_change", args=[porteur.pk])).content.decode()
-    assert "Ajouter un autre suivi" in html.unescape(page)
+    assert "Ajouter une autre orientation" in html.unescape(page)
+    assert "un objet" not in html.unescape(page)
     assert "Nouveau suivi" in page
     assert "#1" not in page
 
