@@ -4,8 +4,8 @@ Where he is (today's walk-in permanences, closures applied), who to call back, w
 workshop, and one form for a walk-in: the new person and their first follow-up, saved together.
 
 The page is a list of sections (`SECTIONS`): each is a function of the request and the day that returns a
-`Section` (a title and a template with its context) or None when it has nothing to say. Another app adds its
-own by appending a function here (appointments, for instance).
+`Section` (a title and a template with its context) or None when it has nothing to say. Appointments booked online
+are one of them.
 """
 
 import datetime
@@ -27,6 +27,7 @@ from permanences.planning import creneau_du_moment, creneaux_du_jour
 from porteurs import services
 from porteurs.admin_forms import NouveauSuiviMixin, PorteurAdminForm, VerifierDoublonsMixin
 from porteurs.models import Porteur
+from rendezvous.models import RendezVous
 
 PERMISSIONS = ("porteurs.add_porteur", "porteurs.add_suivi")  # the chef de projet's role (citeslab/roles.py)
 RELANCES_MONTREES = 15
@@ -101,7 +102,26 @@ def section_ateliers(request, journee: Journee) -> Section | None:
     return Section("atelier-du-jour", "Atelier du jour", "citeslab/aujourdhui/ateliers.html", {"ateliers": ateliers})
 
 
-SECTIONS: list[Callable[..., Section | None]] = [section_permanences, section_relances, section_ateliers]
+def section_rendez_vous(request, journee: Journee) -> Section | None:
+    if not request.user.has_perm("rendezvous.view_rendezvous"):
+        return None
+    return Section(
+        "rendez-vous-du-jour",
+        "Rendez-vous du jour",
+        "citeslab/aujourdhui/rendez_vous.html",
+        {
+            "rendez_vous": list(RendezVous.objects.du_jour(journee.jour)),
+            "lien_liste": reverse("admin:rendezvous_rendezvous_changelist") + f"?date={journee.jour.isoformat()}",
+        },
+    )
+
+
+SECTIONS: list[Callable[..., Section | None]] = [
+    section_permanences,
+    section_rendez_vous,
+    section_relances,
+    section_ateliers,
+]
 
 
 CHAMPS_PERSONNE = ("prenom", "nom", "telephone", "email", "quartier", "genre", "idee")
