@@ -8,8 +8,8 @@ import unicodedata
 
 import openpyxl
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from faker import Faker
 
 from citeslab.core.imports import CSVFrancais
