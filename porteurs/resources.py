@@ -389,7 +389,15 @@ class PorteurResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.utilisateur = kwargs.get("user")
-        self.numeros = kwargs.get("numeros_lignes") or list(range(2, len(dataset) + 2))
+        if kwargs.get("numeros_lignes") is None:
+            # Called without the mapping step (commands, tests): rows with no cell at all are left out here.
+            vides = [i for i, ligne in enumerate(dataset) if all(v is None or not str(v).strip() for v in ligne)]
+            for index in reversed(vides):
+                del dataset[index]
+            laissees = set(vides)
+            self.numeros = [i + 2 for i in range(len(dataset) + len(vides)) if i not in laissees]
+        else:
+            self.numeros = kwargs["numeros_lignes"]
         self.fields["quartier"].widget.oublier()
         self._avant = None
         self.fiches_liees = {}

@@ -249,6 +249,16 @@ def test_each_error_is_written_under_its_cell_with_the_spreadsheet_row_number(ch
     assert Porteur.objects.count() == 0
 
 
+def test_empty_lines_keep_the_spreadsheet_row_numbers(chef_client, quartiers):
+    lignes = _personnes(3)
+    lignes[2][2] = "17/13/1990"
+    contenu = _csv(lignes).replace(b"\r\n", b"\r\n\r\n", 2).replace(b"\r\n\r\n", b"\r\n", 1)
+    contenu = contenu.replace(lignes[1][0].encode("cp1252"), b";;;;;;;;\r\n" + lignes[1][0].encode("cp1252"))
+    apercu = _apercu(chef_client, contenu)
+    # Header, person, empty line, « ;;;; » line, person, person: the faulty one is row 6 in the spreadsheet.
+    assert [ligne.numero for ligne in apercu.context["lignes"]] == [6]
+
+
 # -- Duplicates --------------------------------------------------------------------------------------------------
 
 
