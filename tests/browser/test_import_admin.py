@@ -67,6 +67,28 @@ def test_an_office_spreadsheet_goes_through_the_mapping_step_the_preview_and_the
         page.screenshot(path=str(SHOTS / "import-3-termine.png"), full_page=True)
         assert "6 fiches créées" in page.content().replace("\xa0", " ")
         assert Porteur.objects.filter(quartier__slug="la-conte-ozanam").exists()
+
+        # The same office, a file with mistakes: each one written under its cell, on a tablet too.
+        page.set_viewport_size({"width": 1024, "height": 768})
+        fautives = _personnes(4, debut=20)
+        fautives[1][2] = "31/02/1985"
+        fautives[3][5] = "Trèbes"
+        page.goto("/admin/porteurs/porteur/import/")
+        page.set_input_files(
+            "#id_import_file",
+            files=[{"name": "suivi-2025.csv", "mimeType": "text/csv", "buffer": _csv(fautives)}],
+        )
+        page.select_option("#id_format", "0")
+        page.locator("form input[type=submit]").click()
+        page.click("text=Continuer vers l'aperçu")
+        page.wait_for_selector("text=2 lignes à corriger")
+        page.screenshot(path=str(SHOTS / "import-4-erreurs.png"), full_page=True)
+        cellule = page.locator("table.import-apercu tbody tr", has_text="31/02/1985").locator("td.cellule-fautive")
+        assert "le 31 février n'existe pas" in cellule.inner_text()
+        assert cellule.locator(".erreur-cellule").is_visible()
+        lignes = page.locator("table.import-apercu tbody th").all_inner_texts()
+        assert [ligne.strip() for ligne in lignes] == ["3", "5"]
+        assert page.locator("text=Confirmer l'import").count() == 0
     finally:
         contexte.close()
         attendre_fin_des_requetes()
