@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 from citeslab.seed import QUARTIERS
@@ -44,6 +45,8 @@ def test_an_office_spreadsheet_goes_through_the_mapping_step_the_preview_and_the
         # Step 2: each column beside the field it fills, the comment column listed as ignored.
         page.wait_for_selector("text=Étape 2 sur 3")
         page.screenshot(path=str(SHOTS / "import-1-colonnes.png"), full_page=True)
+        axe = Axe().run(page)
+        assert axe.violations_count == 0, axe.generate_report()
         for index, attendu in enumerate(["nom", "prenom", "date_naissance", "telephone", "email", "quartier"]):
             assert page.locator(f"#colonne_{index}").input_value() == attendu
         assert page.locator("#colonne_7").input_value() == "genre"  # « Sexe »
@@ -83,6 +86,8 @@ def test_an_office_spreadsheet_goes_through_the_mapping_step_the_preview_and_the
         page.click("text=Continuer vers l'aperçu")
         page.wait_for_selector("text=2 lignes à corriger")
         page.screenshot(path=str(SHOTS / "import-4-erreurs.png"), full_page=True)
+        axe = Axe().run(page)
+        assert axe.violations_count == 0, axe.generate_report()
         cellule = page.locator("table.import-apercu tbody tr", has_text="31/02/1985").locator("td.cellule-fautive")
         assert "le 31 février n'existe pas" in cellule.inner_text()
         assert cellule.locator(".erreur-cellule").is_visible()
