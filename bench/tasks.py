@@ -191,7 +191,8 @@ def task_import_file(n, sortie):
             "Nom": fake.last_name(),
             "Prénom": fake.first_name(),
             "Date de naissance": naissance.strftime("%d/%m/%Y"),
-            "Téléphone": f"01 99 00 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}",
+            # Unique: a phone already on another row is refused as a likely duplicate.
+            "Téléphone": f"01 99 {i // 10_000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}",
             "Adresse électronique": f"import-{i}@example.org",
             "Quartier": rng.choice(quartiers),
             "Genre": rng.choice(["Femme", "Homme"]),

@@ -110,16 +110,35 @@ class TexteWidget(widgets.CharWidget):
 
 
 class TelephoneWidget(TexteWidget):
-    """Written the way the model stores it, so re-importing "0612345678" over "06 12 34 56 78" is no change."""
+    """Written the way the model stores it, so re-importing "0612345678" over "06 12 34 56 78" is no change.
+
+    A number that is not one raises the model field's own message. Each number is read once per import
+    (phonenumbers is the slowest part of a row): the look-ups of the file and the row share it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._lus = {}
 
     def clean(self, value, row=None, **kwargs):
         texte = super().clean(value, row, **kwargs)
         if isinstance(value, int | float) and len(texte) == 9:
             texte = "0" + texte  # a number cell: the spreadsheet dropped the leading zero of 06…
+        if texte not in self._lus:
+            try:
+                self._lus[texte] = normaliser_telephone(texte), None
+            except ValidationError as exc:
+                self._lus[texte] = texte, exc.messages[0]
+        numero, erreur = self._lus[texte]
+        if erreur:
+            raise ValueError(erreur)
+        return numero
+
+    def numero_ou_rien(self, value):
         try:
-            return normaliser_telephone(texte)
-        except ValidationError:
-            return texte  # the model's clean() reports it against the field
+            return self.clean(value)
+        except ValueError:
+            return ""
 
 
 def _champ(attribute, titre, widget=None, **kwargs):
@@ -370,10 +389,19 @@ class PorteurResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.utilisateur = kwargs.get("user")
-        self.numeros = kwargs.get("numeros_lignes") or list(range(2, len(dataset) + 2))
+        if kwargs.get("numeros_lignes") is None:
+            # Called without the mapping step (commands, tests): rows with no cell at all are left out here.
+            vides = [i for i, ligne in enumerate(dataset) if all(v is None or not str(v).strip() for v in ligne)]
+            for index in reversed(vides):
+                del dataset[index]
+            laissees = set(vides)
+            self.numeros = [i + 2 for i in range(len(dataset) + len(vides)) if i not in laissees]
+        else:
+            self.numeros = kwargs["numeros_lignes"]
         self.fields["quartier"].widget.oublier()
         self._avant = None
         self.fiches_liees = {}
+        self._identites_lues = {}
         self._rechercher(dataset)
 
     def _cellules(self, dataset, champ):
@@ -383,12 +411,15 @@ class PorteurResource(resources.ModelResource):
         return dataset.get_col(dataset.headers.index(titre))
 
     def _identite(self, nom, prenom, naissance):
-        try:
-            date = lire_date(naissance)
-        except ValueError:
-            return None
-        nom, prenom = cle_de_nom(nom), cle_de_nom(prenom)
-        return (nom, prenom, date) if nom and prenom and date else None
+        cellules = (nom, prenom, naissance)
+        if cellules not in self._identites_lues:
+            try:
+                date = lire_date(naissance)
+            except ValueError:
+                date = None
+            nom, prenom = cle_de_nom(nom), cle_de_nom(prenom)
+            self._identites_lues[cellules] = (nom, prenom, date) if nom and prenom and date else None
+        return self._identites_lues[cellules]
 
     def _rechercher(self, dataset):
         identites = [
@@ -400,7 +431,7 @@ class PorteurResource(resources.ModelResource):
                 strict=True,
             )
         ]
-        telephones = [self.fields["telephone"].widget.clean(v) for v in self._cellules(dataset, "telephone")]
+        telephones = [self.fields["telephone"].widget.numero_ou_rien(v) for v in self._cellules(dataset, "telephone")]
         emails = [TexteWidget().clean(v).lower() for v in self._cellules(dataset, "email")]
         self._identites = identites
 
@@ -531,10 +562,10 @@ class PorteurResource(resources.ModelResource):
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The quartier comes from the quartiers read once for the file: full_clean() would check again that it
-        # exists, one query per row. A person has no unique field to check either.
+        # exists, one query per row. The phone was checked and written by its widget. No unique field either.
         erreurs = dict(import_validation_errors or {})
         try:
-            instance.full_clean(exclude=[*erreurs, "quartier"], validate_unique=False)
+            instance.full_clean(exclude=[*erreurs, "quartier", "telephone"], validate_unique=False)
         except ValidationError as exc:
             erreurs = exc.update_error_dict(erreurs)
         if erreurs:

@@ -222,7 +222,7 @@ class _LignesDuTexte:
 
 
 def lire_csv(contenu: bytes | str) -> tablib.Dataset:
-    """A csv as a Dataset (first line as headers, empty lines skipped, short lines padded), within the caps."""
+    """A csv as a Dataset (first line as headers, short and empty lines padded), within the caps."""
     limites = Limites.actuelles()
     verifier_taille(len(contenu), limites)
     try:
@@ -249,7 +249,8 @@ def lire_csv(contenu: bytes | str) -> tablib.Dataset:
                 largeur = len(ligne)
                 continue
             if not ligne:
-                continue
+                # Kept as an empty row, so rows keep the spreadsheet's numbers; the import leaves it out.
+                ligne = [""] * largeur
             if len(ligne) > largeur:
                 raise FichierRefuse(
                     f"La ligne {nombre(numero)} compte {len(ligne)} cellules pour {largeur} colonnes "

@@ -11,6 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from faker import Faker
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citeslab.core.imports import CSVFrancais
 from citeslab.core.imports_correspondance import appliquer, proposer
@@ -247,6 +249,16 @@ def test_each_error_is_written_under_its_cell_with_the_spreadsheet_row_number(ch
     assert Porteur.objects.count() == 0
 
 
+def test_empty_lines_keep_the_spreadsheet_row_numbers(chef_client, quartiers):
+    lignes = _personnes(3)
+    lignes[2][2] = "17/13/1990"
+    contenu = _csv(lignes).replace(b"\r\n", b"\r\n\r\n", 2).replace(b"\r\n\r\n", b"\r\n", 1)
+    contenu = contenu.replace(lignes[1][0].encode("cp1252"), b";;;;;;;;\r\n" + lignes[1][0].encode("cp1252"))
+    apercu = _apercu(chef_client, contenu)
+    # Header, person, empty line, « ;;;; » line, person, person: the faulty one is row 6 in the spreadsheet.
+    assert [ligne.numero for ligne in apercu.context["lignes"]] == [6]
+
+
 # -- Duplicates --------------------------------------------------------------------------------------------------
 
 
@@ -381,5 +393,38 @@ def test_weird_files_get_a_french_answer(chef_client, quartiers, contenu, format
     if "colonnes" in reponse.context:  # read: the mapping page, then what its confirmation shows
         texte += _texte_visible(_apercu(chef_client, contenu, format_=format_))
     assert attendu in texte
+    assert not any(mot in texte for mot in ANGLAIS), texte
+    assert Porteur.objects.count() == 0
+
+
+def _cellule():
+    return st.one_of(
+        st.text(max_size=30),
+        st.sampled_from(["31/02/1985", "17/13/1990", "Ozanam", "Salariée", "=1+1", "06 12 34 56 78", "", " "]),
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    contenu=st.one_of(
+        st.binary(max_size=2000),
+        st.lists(st.lists(_cellule(), min_size=1, max_size=10), min_size=1, max_size=6).map(
+            lambda lignes: "\n".join(";".join(c.replace(";", ",") for c in ligne) for ligne in lignes).encode("utf-8")
+        ),
+        st.lists(st.lists(_cellule(), min_size=9, max_size=9), max_size=4).map(
+            lambda lignes: _csv(lignes, encodage="utf-8")
+        ),
+    ),
+    format_=st.sampled_from(["0", "1"]),
+)
+def test_random_files_never_give_a_server_error_nor_english(chef_client, quartiers, contenu, format_):
+    reponse = _envoyer(chef_client, contenu, format_=format_)
+    assert reponse.status_code == 200
+    texte = _texte_visible(reponse)
+    if "colonnes" in reponse.context:
+        apercu = _apercu(chef_client, contenu, format_=format_)
+        assert apercu.status_code in (200, 302)
+        if apercu.status_code == 200:
+            texte += _texte_visible(apercu)
     assert not any(mot in texte for mot in ANGLAIS), texte
     assert Porteur.objects.count() == 0
