@@ -41,6 +41,7 @@ declarer(
         "financement.convention": Nom("convention de financement", "conventions de financement", feminin=True),
         "financement.contribution": Nom("contribution", feminin=True),
         "financement.versement": Nom("versement"),
+        "rendezvous.rendezvous": Nom("rendez-vous", "rendez-vous"),
         "citeslab.bilan": Nom("bilan annuel", "bilans annuels"),
         # The libraries' models, whose verbose_name is English or bare
         "auth.user": Nom("compte", liste="comptes du personnel"),

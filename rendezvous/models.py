@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from citeslab.core.contraintes import valider_contraintes
 from citeslab.core.formats import date_longue, heure
 from citeslab.core.telephone import TelephoneField
 from citeslab.core.texte import valider_nom
@@ -91,8 +92,20 @@ class RendezVous(models.Model):
             models.CheckConstraint(condition=~Q(telephone="", email=""), name="rendezvous_un_moyen_de_contact"),
         ]
 
+    # Meta.constraints in words, on their field (citeslab.core.contraintes): no migration, every form.
+    EXPLICATIONS = {
+        "rendezvous_fin_apres_debut": ("fin", "Un rendez-vous finit après son heure de début."),
+        "rendezvous_un_moyen_de_contact": (
+            "telephone",
+            "Indiquez un téléphone ou une adresse électronique, pour pouvoir prévenir la personne.",
+        ),
+    }
+
     def __str__(self):
         return f"Rendez-vous du {self.date:%d/%m/%Y} à {heure(self.debut)}"
+
+    def validate_constraints(self, exclude=None):
+        valider_contraintes(self, exclude, self.EXPLICATIONS)
 
     @property
     def lieu(self):

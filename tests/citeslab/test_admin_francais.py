@@ -138,7 +138,7 @@ def test_no_constraint_of_the_project_keeps_djangos_generic_sentence():
 
     oubliees = {
         model._meta.label: contraintes_sans_explication(model, getattr(model, "EXPLICATIONS", {}))
-        for app in ("porteurs", "ateliers", "permanences", "financement", "citeslab")
+        for app in ("porteurs", "ateliers", "permanences", "financement", "rendezvous", "citeslab")
         for model in apps.get_app_config(app).get_models()
     }
     assert {label: noms for label, noms in oubliees.items() if noms} == {}

@@ -267,3 +267,18 @@ def test_the_day_page_lists_todays_workshop_registrants_with_constant_queries(ch
 def test_the_agglos_dashboard_offers_neither_the_search_nor_the_day_page(agglo_client):
     html = agglo_client.get(reverse("admin:index")).content.decode()
     assert RECHERCHE not in html and reverse("aujourdhui") not in html
+
+
+def test_the_day_page_lists_todays_appointments_and_not_the_cancelled_ones(chef_client):
+    from rendezvous.models import RendezVous
+    from tests.rendezvous.factories import RendezVousFactory
+
+    aujourdhui = timezone.localdate()
+    RendezVousFactory(prenom="Nadia", nom="Benali", date=aujourdhui)
+    RendezVousFactory(prenom="Paul", nom="Annulé", date=aujourdhui, statut=RendezVous.Statut.ANNULE)
+    RendezVousFactory(prenom="Luc", nom="Demain", date=aujourdhui + datetime.timedelta(days=1))
+    page = chef_client.get(reverse("aujourdhui")).content.decode()
+    assert "Rendez-vous du jour" in page
+    assert "Nadia Benali" in page
+    assert "Paul Annulé" not in page
+    assert "Luc Demain" not in page
