@@ -173,10 +173,12 @@ def annuler(*, rdv: RendezVous, motif: str = "") -> bool:
     return True
 
 
+@transaction.atomic
 def signaler_fermeture(fermeture: Fermeture) -> int:
     """A closure over booked days: cancel those appointments and tell each person, in the caller's transaction.
 
-    Run when a closure is saved (rendezvous.signaux): the admin's save and the messages commit together.
+    Run when a closure is saved (rendezvous.signaux): the admin's save and the messages commit together. A
+    closure saved outside any transaction (a script, the shell) gets one of its own for the cancellations.
     Appointments already cancelled are not told twice, so saving the closure again changes nothing.
     """
     touches = RendezVous.objects.filter(

@@ -173,6 +173,15 @@ def test_a_closure_saved_over_a_booked_day_cancels_and_tells_the_people(executer
     assert len(sms_en_memoire) == 1 and "Formation" in sms_en_memoire[0]["texte"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_closure_saved_outside_any_transaction_still_cancels_the_booking():
+    """A script or the shell saves in autocommit: the row locks of the cancellation need a transaction."""
+    rdv = RendezVousFactory()
+    FermetureFactory(debut=rdv.date, fin=rdv.date, motif="Travaux")
+    rdv.refresh_from_db()
+    assert rdv.statut == RendezVous.Statut.ANNULE
+
+
 def test_a_closure_of_another_permanence_leaves_the_booking_alone():
     rdv = RendezVousFactory()
     FermetureFactory(debut=rdv.date, fin=rdv.date, permanence=PermanenceRdvFactory())
