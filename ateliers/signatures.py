@@ -1,34 +1,17 @@
-"""Signed links for a resident without an account: the token carries the registration's id and nothing else."""
-
-from django.core import signing
+"""Signed links to a registration, for a resident without an account (citeslab.core.liens)."""
 
 from ateliers.models import Inscription
+from citeslab.core.liens import LienExpire, LienInvalide, LienSigne
 
-SALT = "ateliers.inscription"
+__all__ = ["LienExpire", "LienInvalide", "inscription_du_jeton", "jeton"]
+
 # Long enough for a workshop announced months ahead; the page itself refuses workshops already started.
-DUREE_VALIDITE = 60 * 60 * 24 * 365
-
-
-class LienInvalide(Exception):
-    pass
-
-
-class LienExpire(LienInvalide):
-    pass
+LIEN = LienSigne("ateliers.inscription", duree_validite=60 * 60 * 24 * 365)
 
 
 def jeton(inscription: Inscription) -> str:
-    return signing.dumps(inscription.pk, salt=SALT, compress=True)
+    return LIEN.jeton(inscription)
 
 
 def inscription_du_jeton(token: str) -> Inscription:
-    try:
-        pk = signing.loads(token, salt=SALT, max_age=DUREE_VALIDITE)
-    except signing.SignatureExpired as exc:
-        raise LienExpire from exc
-    except signing.BadSignature as exc:
-        raise LienInvalide from exc
-    try:
-        return Inscription.objects.select_related("atelier__lieu").get(pk=pk)
-    except Inscription.DoesNotExist as exc:
-        raise LienInvalide from exc
+    return LIEN.objet(token, Inscription.objects.select_related("atelier__lieu"))

@@ -270,7 +270,7 @@ def test_a_tampered_link_shows_a_clear_page_in_french(client):
 def test_a_link_that_is_too_old_shows_a_clear_page_in_french(client, monkeypatch):
     inscription = InscriptionFactory()
     jeton = signatures.jeton(inscription)
-    monkeypatch.setattr(signatures, "DUREE_VALIDITE", -1)
+    monkeypatch.setattr(signatures.LIEN, "duree_validite", -1)
     response = client.post(reverse("ateliers:annulation", args=[jeton]))
     assert response.status_code == 410
     assert "Ce lien a expiré" in response.content.decode()

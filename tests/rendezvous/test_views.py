@@ -219,7 +219,7 @@ def test_a_lock_that_does_not_come_answers_try_again_in_french_and_stores_nothin
 
 def test_an_expired_link_says_so_in_french(client, permanence, monkeypatch):
     jeton = signatures.jeton(RendezVousFactory(permanence=permanence))
-    monkeypatch.setattr(signatures, "DUREE_VALIDITE", -1)
+    monkeypatch.setattr(signatures.LIEN, "duree_validite", -1)
     response = client.get(reverse("rendezvous:annuler", args=[jeton]))
     assert response.status_code == 410 and "Ce lien a expiré" in response.content.decode()
 
