@@ -165,6 +165,9 @@ def task_floor_xlsx(limit, sortie):
     emit(s=time.perf_counter() - start, bytes=os.path.getsize(sortie))
 
 
+FICTION = ["02 61 91", "03 53 01", "05 36 49"]
+
+
 def task_import_file(n, sortie):
     """A spreadsheet of `n` new people as an office would have it: French headers and dates."""
     import random
@@ -192,7 +195,8 @@ def task_import_file(n, sortie):
             "Prénom": fake.first_name(),
             "Date de naissance": naissance.strftime("%d/%m/%Y"),
             # Unique: a phone already on another row is refused as a likely duplicate.
-            "Téléphone": f"01 99 {i // 10_000 % 100:02d} {i // 100 % 100:02d} {i % 100:02d}",
+            # ARCEP's fiction ranges that generate_activity does not use (it takes 01 99 00 and 04 65 71).
+            "Téléphone": f"{FICTION[i // 10_000 % len(FICTION)]} {i // 100 % 100:02d} {i % 100:02d}",
             "Adresse électronique": f"import-{i}@example.org",
             "Quartier": rng.choice(quartiers),
             "Genre": rng.choice(["Femme", "Homme"]),

@@ -23,7 +23,7 @@ from permanences.planning import creneau_du_moment
 from porteurs import rgpd, services
 from porteurs.admin_forms import ChangerEtapeForm, PorteurAdminForm, PorteurAjoutForm, PorteurSuiviAdminForm
 from porteurs.doublons import doublons_possibles
-from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi
+from porteurs.models import ChangementEtape, Etape, Orientation, Partenaire, Porteur, Suivi, condition_des_noms
 from porteurs.resources import OrientationResource, PorteurResource, SuiviResource
 
 # Filters of the person list
@@ -296,7 +296,8 @@ class PorteurAdmin(ImportAvecCorrespondanceMixin, StreamingImportExportMixin, Hi
             queryset |= filtered.filter(telephone=telephone)
         elif search_term.strip():
             # "elodie" finds "Élodie", "jean pierre" finds "Jean-Pierre".
-            queryset |= filtered.filter(pk__in=Porteur.objects.recherche(search_term).values("pk"))
+            if (noms := condition_des_noms(search_term)) is not None:
+                queryset |= filtered.filter(noms)
         return queryset, may_have_duplicates
 
     def get_urls(self):
