@@ -5,7 +5,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
-from citeslab.core.coordonnees import MESSAGES_EMAIL, MESSAGES_NOM, MESSAGES_PRENOM, exiger_telephone_ou_email
+from citeslab.core.coordonnees import MESSAGES_EMAIL, MESSAGES_NOM, MESSAGES_PRENOM, CoordonneesMixin
 from citeslab.core.telephone import ChampTelephone
 from citeslab.core.texte import valider_nom
 from permanences.models import Quartier
@@ -13,7 +13,7 @@ from permanences.models import Quartier
 AUTRE_QUARTIER = "autre"
 
 
-class ContactForm(forms.Form):
+class ContactForm(CoordonneesMixin, forms.Form):
     prenom = forms.CharField(
         label="Prénom",
         max_length=100,
@@ -82,16 +82,6 @@ class ContactForm(forms.Form):
             Field("consentement"),
         )
 
-    @property
-    def est_un_robot(self) -> bool:
-        return bool(self.cleaned_data.get("site_web"))
-
-    def clean_prenom(self):
-        return self.cleaned_data["prenom"].strip()
-
-    def clean_nom(self):
-        return self.cleaned_data["nom"].strip()
-
     def clean_quartier(self):
         valeur = self.cleaned_data["quartier"]
         if valeur == AUTRE_QUARTIER:
@@ -103,11 +93,6 @@ class ContactForm(forms.Form):
         if len(idee) < 10:
             raise ValidationError("Dites-en un peu plus sur votre idée (au moins 10 caractères).", code="trop_court")
         return idee
-
-    def clean(self):
-        cleaned = super().clean()
-        exiger_telephone_ou_email(self, cleaned)
-        return cleaned
 
     def champs_porteur(self) -> dict:
         """What the form stores on the person; the view adds stage, source and dates."""

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from citeslab.core.coordonnees import exiger_telephone_ou_email
+from citeslab.core.coordonnees import CoordonneesMixin
 from citeslab.core.telephone import ChampTelephone
 from citeslab.core.texte import valider_nom
 from rendezvous.creneaux import Horaire, par_jour
@@ -42,7 +42,7 @@ class HoraireForm(forms.Form):
         return self.horaires[self.cleaned_data["horaire"]]
 
 
-class ReservationForm(HoraireForm):
+class ReservationForm(CoordonneesMixin, HoraireForm):
     prenom = forms.CharField(
         label="Prénom",
         max_length=100,
@@ -98,26 +98,11 @@ class ReservationForm(HoraireForm):
                 champ.field.widget.attrs["aria-describedby"] = " ".join(decrit)
         return self
 
-    @property
-    def est_un_robot(self) -> bool:
-        return bool(self.cleaned_data.get("site_web"))
-
-    def clean_prenom(self):
-        return self.cleaned_data["prenom"].strip()
-
-    def clean_nom(self):
-        return self.cleaned_data["nom"].strip()
-
     def clean_email(self):
         return self.cleaned_data.get("email", "").strip().lower()
 
     def clean_idee(self):
         return self.cleaned_data["idee"].strip()
-
-    def clean(self):
-        cleaned = super().clean()
-        exiger_telephone_ou_email(self, cleaned)
-        return cleaned
 
     def personne(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("prenom", "nom", "telephone", "email", "idee")}

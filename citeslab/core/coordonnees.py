@@ -22,3 +22,26 @@ def exiger_telephone_ou_email(form: forms.BaseForm, cleaned: dict) -> None:
     if cleaned.get("telephone") or cleaned.get("email") or form.has_error("telephone") or form.has_error("email"):
         return
     form.add_error("telephone", ValidationError(MESSAGE_JOINDRE, code="joindre"))
+
+
+class CoordonneesMixin:
+    """A public form's name and contact fields read the same way everywhere ("J'ai un projet", appointments).
+
+    Names without their surrounding spaces, a phone or an e-mail required, and the honeypot field `site_web`
+    that only robots fill.
+    """
+
+    @property
+    def est_un_robot(self) -> bool:
+        return bool(self.cleaned_data.get("site_web"))
+
+    def clean_prenom(self):
+        return self.cleaned_data["prenom"].strip()
+
+    def clean_nom(self):
+        return self.cleaned_data["nom"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        exiger_telephone_ou_email(self, cleaned)
+        return cleaned
